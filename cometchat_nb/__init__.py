@@ -1,0 +1,95 @@
+"""cometchat_nb: CometChat real-time chat in Jupyter.
+
+* :class:`CometChat` — the sync SDK facade mirroring the CometChat JS SDK.
+* :class:`Client` — the async API (many independent users per process).
+* :class:`EmbeddedServer` — a CometChat-compatible server for offline use.
+* ``%load_ext cometchat_nb`` — IPython magics, a control panel and a live DataFrame.
+
+Importing this package does not import pandas, ipywidgets or IPython.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._version import __version__ as __version__
+from .errors import ApiError as ApiError
+from .errors import AuthError as AuthError
+from .errors import CometChatException as CometChatException
+from .errors import ErrorCode as ErrorCode
+from .errors import InvalidArgumentError as InvalidArgumentError
+from .errors import NotConnectedError as NotConnectedError
+from .errors import ProtocolError as ProtocolError
+from .errors import StateError as StateError
+from .errors import TimeoutError as TimeoutError
+from .errors import TransportError as TransportError
+from .listeners import ConnectionListener as ConnectionListener
+from .listeners import GroupListener as GroupListener
+from .listeners import LoginListener as LoginListener
+from .listeners import MessageListener as MessageListener
+from .listeners import UserListener as UserListener
+from .models import RECEIVER_TYPE as RECEIVER_TYPE
+from .models import Action as Action
+from .models import BaseMessage as BaseMessage
+from .models import CustomMessage as CustomMessage
+from .models import Group as Group
+from .models import GroupMember as GroupMember
+from .models import MediaMessage as MediaMessage
+from .models import MessageReceipt as MessageReceipt
+from .models import TextMessage as TextMessage
+from .models import TypingIndicator as TypingIndicator
+from .models import User as User
+from .protocol.states import ConnectionState as ConnectionState
+from .protocol.states import ConnectionStateChange as ConnectionStateChange
+from .settings import AppSettings as AppSettings
+from .settings import AppSettingsBuilder as AppSettingsBuilder
+
+__all__ = [
+    "RECEIVER_TYPE",
+    "Action",
+    "ApiError",
+    "AppSettings",
+    "AppSettingsBuilder",
+    "AuthError",
+    "BaseMessage",
+    "CometChatException",
+    "ConnectionListener",
+    "ConnectionState",
+    "ConnectionStateChange",
+    "CustomMessage",
+    "ErrorCode",
+    "Group",
+    "GroupListener",
+    "GroupMember",
+    "InvalidArgumentError",
+    "LoginListener",
+    "MediaMessage",
+    "MessageListener",
+    "MessageReceipt",
+    "NotConnectedError",
+    "ProtocolError",
+    "StateError",
+    "TextMessage",
+    "TimeoutError",
+    "TransportError",
+    "TypingIndicator",
+    "User",
+    "UserListener",
+    "__version__",
+    "load_ipython_extension",
+    "unload_ipython_extension",
+]
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext cometchat_nb``: register the magics (imports the notebook layer lazily)."""
+    from .notebook.magics import load_ipython_extension as _load
+
+    _load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext cometchat_nb``: stop what the extension started."""
+    from .notebook.magics import unload_ipython_extension as _unload
+
+    _unload(ipython)

@@ -1,0 +1,621 @@
+"""CometChat WebSocket frame codec (sans-I/O).
+
+Every frame is a JSON text message. Frames the server pushes share one
+envelope (protocol.md §4.3)::
+
+    {"appId", "type", "sender"?, "receiver"?, "receiverType"?, "deviceId",
+     "messageSender"?, "body": {...}}
+
+Keepalive frames are the exception: ``{"action": "ping", "ack": "true"}`` and
+``{"action": "pong"}``.
+
+:func:`decode` turns one text (or bytes) message into a typed, frozen frame;
+each frame's :meth:`to_wire` gives the JSON object and :func:`encode` its text.
+Malformed input raises :class:`~cometchat_nb.errors.ProtocolError` with a
+sentence that says what was wrong; the caller should log it and keep the
+connection (a server may answer with an ``error`` frame, see
+:class:`ErrorFrame`). JSON parsing is injectable (``loads=orjson.loads``) so
+this module stays stdlib-only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from ..errors import ProtocolError
+from ..models import (
+    BaseMessage,
+    MessageReceipt,
+    ReactionEvent,
+    TransientMessage,
+    TypingIndicator,
+    User,
+    message_from_wire,
+)
+
+__all__ = [
+    "PRESENCE_SUBSCRIPTIONS",
+    "AuthRequest",
+    "AuthResult",
+    "CloseCode",
+    "ErrorFrame",
+    "Frame",
+    "MessageFrame",
+    "Ping",
+    "Pong",
+    "PresenceFrame",
+    "ReactionFrame",
+    "ReceiptFrame",
+    "TransientFrame",
+    "TypingFrame",
+    "UnknownFrame",
+    "decode",
+    "decode_object",
+    "encode",
+]
+
+JSON = dict[str, Any]
+Loads = Callable[[str | bytes], Any]
+
+PRESENCE_SUBSCRIPTIONS: Final = ("NONE", "ALL_USERS", "ROLES", "FRIENDS")
+
+
+class CloseCode:
+    """WebSocket close codes used by the embedded server and understood by the client.
+
+    ========  ===========================================  ====================
+    code      meaning                                      client reaction
+    ========  ===========================================  ====================
+    1000      normal close (``disconnect()``, logout)       none
+    1001      server going away (shutdown)                  reconnect
+    1008      policy violation (malformed frames)            reconnect
+    1009      frame too big                                  reconnect
+    1011      server error                                   reconnect
+    4000      server asks the client to reconnect            reconnect
+    4001      authentication failed (bad/missing JWT)        terminal: FAILED
+    4002      no auth frame within the handshake timeout     reconnect
+    4003      session revoked (token deleted, user logout)   terminal: FAILED
+    ========  ===========================================  ====================
+    """
+
+    NORMAL: Final = 1000
+    GOING_AWAY: Final = 1001
+    POLICY_VIOLATION: Final = 1008
+    MESSAGE_TOO_BIG: Final = 1009
+    INTERNAL_ERROR: Final = 1011
+    RECONNECT: Final = 4000
+    AUTH_FAILED: Final = 4001
+    AUTH_TIMEOUT: Final = 4002
+    SESSION_REVOKED: Final = 4003
+
+    TERMINAL: Final = frozenset({AUTH_FAILED, SESSION_REVOKED})
+
+    @classmethod
+    def is_terminal(cls, code: int | None) -> bool:
+        """True if a close with this code must not be retried."""
+        return code in cls.TERMINAL
+
+
+# Receiver types the JS SDK may put in a typing frame (endTyping quirk).
+_RT_ALIASES: Final = {"user": "user", "group": "group", "chat": "user", "groupchat": "group"}
+# Receipt actions on the wire → MessageReceipt.receipt_type.
+_RECEIPT_TYPES: Final = {
+    "delivered": "delivery",
+    "read": "read",
+    "deliveredToAll": "deliveredToAll",
+    "readByAll": "readByAll",
+}
+_RECEIPT_ACTIONS: Final = {v: k for k, v in _RECEIPT_TYPES.items()}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Envelope:
+    app_id: str | None = None
+    device_id: str | None = None
+    sender: str | None = None
+    receiver: str | None = None
+    receiver_type: str | None = None
+
+    def _envelope(self, frame_type: str) -> JSON:
+        out: JSON = {"type": frame_type}
+        if self.app_id is not None:
+            out["appId"] = self.app_id
+        if self.receiver is not None:
+            out["receiver"] = self.receiver
+        if self.receiver_type is not None:
+            out["receiverType"] = self.receiver_type
+        if self.device_id is not None:
+            out["deviceId"] = self.device_id
+        if self.sender is not None:
+            out["sender"] = self.sender
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthRequest(_Envelope):
+    """Client → server, right after the socket opens. ``jwt`` is from ``PUT me``."""
+
+    jwt: str
+    presence_subscription: str = "NONE"
+    roles: tuple[str, ...] = ()
+    params: JSON = field(default_factory=dict)
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("auth")
+        body: JSON = {
+            "auth": self.jwt,
+            "deviceId": self.device_id,
+            "presenceSubscription": self.presence_subscription,
+            "params": self.params,
+        }
+        if self.roles:
+            body["roles"] = list(self.roles)
+        out["body"] = body
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthResult(_Envelope):
+    """Server → client answer to :class:`AuthRequest`.
+
+    Success is ``code == "200"`` and ``status == "OK"`` (strings, as the JS SDK
+    compares them); a refusal carries ``error`` with a CometChat code/message
+    and is followed by a close with :attr:`CloseCode.AUTH_FAILED`.
+    """
+
+    code: str = "200"
+    status: str = "OK"
+    error: JSON | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.code == "200" and self.status == "OK"
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("auth")
+        body: JSON = {"code": self.code, "status": self.status}
+        if self.error is not None:
+            body["error"] = self.error
+        out["body"] = body
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """Client → server keepalive. The server must answer :class:`Pong` at once."""
+
+    ack: str = "true"
+
+    def to_wire(self) -> JSON:
+        return {"action": "ping", "ack": self.ack}
+
+
+@dataclass(frozen=True, slots=True)
+class Pong:
+    """Server → client keepalive answer."""
+
+    def to_wire(self) -> JSON:
+        return {"action": "pong"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageFrame(_Envelope):
+    """A message (text, custom, media, action, call) pushed to a recipient."""
+
+    message: BaseMessage
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("message")
+        out["body"] = self.message.raw or self.message.to_wire()
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypingFrame(_Envelope):
+    """Typing started/ended, either direction. ``user`` is the typist."""
+
+    action: Literal["started", "ended"]
+    user: User
+    metadata: JSON | None = None
+
+    @property
+    def indicator(self) -> TypingIndicator:
+        return TypingIndicator(
+            receiver_id=self.receiver or "",
+            receiver_type=self.receiver_type or "user",
+            metadata=self.metadata,
+            sender=self.user,
+        )
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("typing_indicator")
+        body: JSON = {"action": self.action, "user": self.user.to_wire()}
+        if self.metadata is not None:
+            body["metadata"] = self.metadata
+        out["body"] = body
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceiptFrame(_Envelope):
+    """A delivery/read receipt, either direction.
+
+    ``receipt_type`` is ``delivery``/``read``/``deliveredToAll``/``readByAll``;
+    ``user`` sent the receipt; ``message_sender`` wrote the message.
+    """
+
+    receipt_type: str
+    message_id: str
+    user: User
+    message_sender: str | None = None
+    timestamp: int | None = None
+
+    @property
+    def receipt(self) -> MessageReceipt:
+        return MessageReceipt(
+            message_id=self.message_id,
+            sender=self.user,
+            receiver_id=self.receiver or "",
+            receiver_type=self.receiver_type or "user",
+            receipt_type=self.receipt_type,
+            timestamp=self.timestamp,
+            message_sender=self.message_sender,
+        )
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("receipts")
+        if self.message_sender is not None:
+            out["messageSender"] = self.message_sender
+        body: JSON = {
+            "action": _RECEIPT_ACTIONS.get(self.receipt_type, self.receipt_type),
+            "messageId": self.message_id,
+            "user": self.user.to_wire(),
+        }
+        if self.timestamp is not None:
+            body["timestamp"] = self.timestamp
+        out["body"] = body
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PresenceFrame(_Envelope):
+    """Server → client: a user came online or went offline."""
+
+    action: str
+    user: User
+    timestamp: int | None = None
+
+    @property
+    def online(self) -> bool:
+        return self.action != "offline"
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("presence")
+        body: JSON = {"action": self.action, "user": self.user.to_wire()}
+        if self.timestamp is not None:
+            body["timestamp"] = self.timestamp
+        out["body"] = body
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransientFrame(_Envelope):
+    """A transient message, either direction (never stored)."""
+
+    user: User
+    data: JSON = field(default_factory=dict)
+
+    @property
+    def transient(self) -> TransientMessage:
+        return TransientMessage(
+            receiver_id=self.receiver or "",
+            receiver_type=self.receiver_type or "user",
+            data=self.data,
+            sender=self.user,
+        )
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("transient_message")
+        out["body"] = {"user": self.user.to_wire(), "data": self.data}
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReactionFrame(_Envelope):
+    """Server → client: a reaction was added to or removed from a message."""
+
+    event: ReactionEvent
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("reaction")
+        e = self.event
+        body: JSON = {
+            "action": e.action,
+            "reaction": e.reaction,
+            "messageId": e.message_id,
+            "uid": e.uid,
+        }
+        if e.conversation_id is not None:
+            body["conversationId"] = e.conversation_id
+        if e.reacted_at is not None:
+            body["reactedAt"] = e.reacted_at
+        if e.reacted_by is not None:
+            body["reactedBy"] = e.reacted_by.to_wire()
+        out["body"] = body
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ErrorFrame(_Envelope):
+    """Server → client: a frame the client sent was refused (the socket stays up)."""
+
+    code: str
+    message: str
+
+    def to_wire(self) -> JSON:
+        out = self._envelope("error")
+        out["body"] = {"code": self.code, "message": self.message}
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnknownFrame(_Envelope):
+    """A well-formed frame of a type this SDK does not handle (kept, not an error)."""
+
+    frame_type: str
+    body: JSON
+
+    def to_wire(self) -> JSON:
+        out = self._envelope(self.frame_type)
+        out["body"] = self.body
+        return out
+
+
+Frame = (
+    AuthRequest
+    | AuthResult
+    | Ping
+    | Pong
+    | MessageFrame
+    | TypingFrame
+    | ReceiptFrame
+    | PresenceFrame
+    | TransientFrame
+    | ReactionFrame
+    | ErrorFrame
+    | UnknownFrame
+)
+
+
+# ----------------------------------------------------------------------------
+# decoding
+
+
+def _s(obj: JSON, key: str) -> str | None:
+    v = obj.get(key)
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(v)
+    raise ProtocolError(f"frame field {key!r} must be a string, got {type(v).__name__}")
+
+
+def _int(obj: JSON, key: str) -> int | None:
+    v = obj.get(key)
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return int(v)
+    return None
+
+
+def _body(obj: JSON, frame_type: str) -> JSON:
+    body = obj.get("body")
+    if not isinstance(body, dict):
+        raise ProtocolError(f"{frame_type!r} frame has no object 'body'")
+    return body
+
+
+def _user(body: JSON, fallback_uid: str | None, frame_type: str) -> User:
+    u = body.get("user")
+    if isinstance(u, dict):
+        return User.from_wire(u)
+    if fallback_uid:
+        return User(uid=fallback_uid)
+    raise ProtocolError(f"{frame_type!r} frame has no 'user' and no 'sender'")
+
+
+def _receiver_type(obj: JSON) -> str | None:
+    rt = _s(obj, "receiverType")
+    if rt is None:
+        return None
+    norm = _RT_ALIASES.get(rt)
+    if norm is None:
+        raise ProtocolError(f"unknown receiverType {rt!r} (expected 'user' or 'group')")
+    return norm
+
+
+def _env(obj: JSON) -> dict[str, Any]:
+    return {
+        "app_id": _s(obj, "appId"),
+        "device_id": _s(obj, "deviceId"),
+        "sender": _s(obj, "sender"),
+        "receiver": _s(obj, "receiver"),
+        "receiver_type": _receiver_type(obj),
+    }
+
+
+def _decode_auth(obj: JSON) -> AuthRequest | AuthResult:
+    body = _body(obj, "auth")
+    env = _env(obj)
+    if "auth" in body:
+        jwt = body.get("auth")
+        if not isinstance(jwt, str) or not jwt:
+            raise ProtocolError("auth frame: 'body.auth' must be a non-empty string (the JWT)")
+        sub = body.get("presenceSubscription") or "NONE"
+        if sub not in PRESENCE_SUBSCRIPTIONS:
+            raise ProtocolError(f"auth frame: unknown presenceSubscription {sub!r}")
+        roles = body.get("roles") or ()
+        if not isinstance(roles, (list, tuple)) or not all(isinstance(r, str) for r in roles):
+            raise ProtocolError("auth frame: 'body.roles' must be a list of strings")
+        params = body.get("params")
+        if env["device_id"] is None and isinstance(body.get("deviceId"), str):
+            env["device_id"] = body["deviceId"]
+        return AuthRequest(
+            jwt=jwt,
+            presence_subscription=sub,
+            roles=tuple(roles),
+            params=params if isinstance(params, dict) else {},
+            **env,
+        )
+    error = body.get("error")
+    return AuthResult(
+        code=str(body.get("code", "")),
+        status=str(body.get("status", "")),
+        error=error if isinstance(error, dict) else None,
+        **env,
+    )
+
+
+def _decode_typing(obj: JSON) -> TypingFrame:
+    body = _body(obj, "typing_indicator")
+    action = body.get("action")
+    if action not in ("started", "ended"):
+        raise ProtocolError(f"typing_indicator: action must be 'started' or 'ended', got {action!r}")
+    env = _env(obj)
+    meta = body.get("metadata")
+    return TypingFrame(
+        action=action,
+        user=_user(body, env["sender"], "typing_indicator"),
+        metadata=meta if isinstance(meta, dict) else None,
+        **env,
+    )
+
+
+def _decode_receipt(obj: JSON) -> ReceiptFrame:
+    body = _body(obj, "receipts")
+    action = body.get("action")
+    receipt_type = _RECEIPT_TYPES.get(action) if isinstance(action, str) else None
+    if receipt_type is None:
+        raise ProtocolError(f"receipts: unknown action {action!r}")
+    message_id = _s(body, "messageId")
+    if not message_id:
+        raise ProtocolError("receipts: 'body.messageId' is missing")
+    env = _env(obj)
+    return ReceiptFrame(
+        receipt_type=receipt_type,
+        message_id=message_id,
+        user=_user(body, env["sender"], "receipts"),
+        message_sender=_s(obj, "messageSender"),
+        timestamp=_int(body, "timestamp"),
+        **env,
+    )
+
+
+def _decode_presence(obj: JSON) -> PresenceFrame:
+    body = _body(obj, "presence")
+    action = body.get("action")
+    if action not in ("online", "available", "offline"):
+        raise ProtocolError(f"presence: unknown action {action!r}")
+    env = _env(obj)
+    user = _user(body, env["sender"], "presence")
+    ts = _int(body, "timestamp")
+    user.status = "offline" if action == "offline" else "online"
+    if ts is not None:
+        user.last_active_at = ts
+    return PresenceFrame(action=action, user=user, timestamp=ts, **env)
+
+
+def _decode_reaction(obj: JSON) -> ReactionFrame:
+    body = _body(obj, "reaction")
+    action = _s(body, "action") or ""
+    reaction = _s(body, "reaction")
+    message_id = _s(body, "messageId")
+    if not reaction or not message_id:
+        raise ProtocolError("reaction: 'reaction' and 'messageId' are required")
+    by = body.get("reactedBy")
+    event = ReactionEvent(
+        action=action,
+        reaction=reaction,
+        message_id=message_id,
+        uid=_s(body, "uid") or "",
+        conversation_id=_s(body, "conversationId"),
+        reacted_at=_int(body, "reactedAt"),
+        reacted_by=User.from_wire(by) if isinstance(by, dict) else None,
+    )
+    return ReactionFrame(event=event, **_env(obj))
+
+
+def decode_object(obj: Any, *, source: str = "live") -> Frame:
+    """Decode one already-parsed JSON frame (see :func:`decode`)."""
+    if not isinstance(obj, dict):
+        raise ProtocolError(f"a frame must be a JSON object, got {type(obj).__name__}")
+    frame_type = obj.get("type")
+    if frame_type is None:
+        action = obj.get("action")
+        if action == "ping":
+            ack = obj.get("ack", "true")
+            return Ping(ack=str(ack))
+        if action == "pong":
+            return Pong()
+        raise ProtocolError("frame has neither 'type' nor a ping/pong 'action'")
+    if not isinstance(frame_type, str):
+        raise ProtocolError(f"frame 'type' must be a string, got {type(frame_type).__name__}")
+    if frame_type == "message":
+        env = _env(obj)
+        return MessageFrame(message=message_from_wire(_body(obj, "message"), source=source), **env)
+    if frame_type == "typing_indicator":
+        return _decode_typing(obj)
+    if frame_type == "receipts":
+        return _decode_receipt(obj)
+    if frame_type == "presence":
+        return _decode_presence(obj)
+    if frame_type == "auth":
+        return _decode_auth(obj)
+    if frame_type == "transient_message":
+        body = _body(obj, "transient_message")
+        env = _env(obj)
+        data = body.get("data")
+        return TransientFrame(
+            user=_user(body, env["sender"], "transient_message"),
+            data=data if isinstance(data, dict) else {},
+            **env,
+        )
+    if frame_type == "reaction":
+        return _decode_reaction(obj)
+    if frame_type == "error":
+        body = _body(obj, "error")
+        return ErrorFrame(
+            code=_s(body, "code") or "ERR_UNKNOWN", message=_s(body, "message") or "", **_env(obj)
+        )
+    body = obj.get("body")
+    return UnknownFrame(frame_type=frame_type, body=body if isinstance(body, dict) else {}, **_env(obj))
+
+
+def decode(data: str | bytes, *, loads: Loads = json.loads, source: str = "live") -> Frame:
+    """Decode one WebSocket text message into a frame.
+
+    Raises :class:`ProtocolError` for invalid JSON, a non-object, a missing or
+    wrongly typed field. The caller decides what to do (the client logs and
+    drops the frame; the server answers an :class:`ErrorFrame`).
+    """
+    try:
+        obj = loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ProtocolError(f"frame is not valid JSON: {exc}") from None
+    return decode_object(obj, source=source)
+
+
+def encode(frame: Frame, *, dumps: Callable[[Any], str] | None = None) -> str:
+    """The text of a frame, ready for ``websocket.send``."""
+    obj = frame.to_wire()
+    if dumps is None:
+        return json.dumps(obj, separators=(",", ":"))
+    return dumps(obj)

@@ -1,0 +1,235 @@
+"""App settings: :class:`AppSettings` (frozen) and its fluent :class:`AppSettingsBuilder`.
+
+Mirrors the JS SDK, so a docs snippet ports line by line::
+
+    settings = (CometChat.AppSettingsBuilder()
+                .subscribePresenceForAllUsers()
+                .setRegion("eu")
+                .autoEstablishSocketConnection(False)
+                .build())
+
+Every builder method also has a snake_case twin (``set_region``,
+``auto_establish_socket_connection`` …) — the same function under two names.
+Beyond the JS SDK the builder exposes the knobs of our connection manager
+(keepalive, reconnect backoff, catch-up, outbound queue, TLS verification);
+their defaults follow the JS SDK where it has one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Final
+
+from .errors import InvalidArgumentError
+
+__all__ = ["PRESENCE", "REGIONS", "AppSettings", "AppSettingsBuilder"]
+
+REGIONS: Final = ("eu", "us", "in", "private")
+
+
+class PRESENCE:
+    """Presence subscription values (the ``presenceSubscription`` of the auth frame)."""
+
+    NONE: Final = "NONE"
+    ALL_USERS: Final = "ALL_USERS"
+    ROLES: Final = "ROLES"
+    FRIENDS: Final = "FRIENDS"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppSettings:
+    """Immutable settings for :meth:`CometChat.init` / :class:`~cometchat_nb.Client`.
+
+    Attributes follow the builder; times are in seconds.
+
+    * ``region``: ``eu`` (default), ``us``, ``in`` or ``private``.
+    * ``presence_subscription`` / ``roles``: which users' presence to receive.
+    * ``auto_establish_socket_connection``: open the socket on login/restore
+      (True, the default) or only on ``connect()`` (False).
+    * ``client_host`` / ``admin_host``: host overrides (``host:port[/path]``
+      → https, or a full URL).
+    * ``ping_interval`` / ``pong_timeout``: app-level keepalive (15 s / 3 s).
+    * ``reconnect_min_delay`` / ``reconnect_max_delay`` / ``reconnect_factor``:
+      full-jitter backoff; ``suspend_after`` / ``suspended_retry``: the slower
+      tier; ``max_reconnect_attempts``: None = forever.
+    * ``connect_timeout`` (open + auth), ``request_timeout`` (REST).
+    * ``catch_up``: fetch messages missed while the socket was down.
+    * ``outbound_queue_size``: typing/receipts queued while disconnected.
+    * ``verify``: TLS verification — True, False, or a CA bundle path.
+    """
+
+    region: str = "eu"
+    presence_subscription: str = PRESENCE.NONE
+    roles: tuple[str, ...] = ()
+    auto_establish_socket_connection: bool = True
+    client_host: str | None = None
+    admin_host: str | None = None
+    ping_interval: float = 15.0
+    pong_timeout: float = 3.0
+    reconnect_min_delay: float = 0.5
+    reconnect_max_delay: float = 20.0
+    reconnect_factor: float = 2.0
+    suspend_after: float = 120.0
+    suspended_retry: float = 30.0
+    max_reconnect_attempts: int | None = None
+    connect_timeout: float = 10.0
+    request_timeout: float = 10.0
+    catch_up: bool = True
+    catch_up_page_size: int = 100
+    catch_up_max_messages: int = 10_000
+    outbound_queue_size: int = 100
+    verify: bool | str = True
+
+    def __post_init__(self) -> None:
+        if self.region not in REGIONS:
+            raise InvalidArgumentError(
+                f"region must be one of {', '.join(REGIONS)}, got {self.region!r}",
+                code="ERR_INVALID_REGION",
+            )
+        if self.presence_subscription not in vars(PRESENCE).values():
+            raise InvalidArgumentError(f"unknown presence subscription {self.presence_subscription!r}")
+        for name in ("ping_interval", "pong_timeout", "connect_timeout", "request_timeout"):
+            if getattr(self, name) <= 0:
+                raise InvalidArgumentError(f"{name} must be > 0")
+        for name in ("reconnect_min_delay", "reconnect_max_delay", "suspend_after", "suspended_retry"):
+            if getattr(self, name) < 0:
+                raise InvalidArgumentError(f"{name} must be >= 0")
+        if self.reconnect_factor < 1:
+            raise InvalidArgumentError("reconnect_factor must be >= 1")
+        if self.max_reconnect_attempts is not None and self.max_reconnect_attempts < 1:
+            raise InvalidArgumentError("max_reconnect_attempts must be >= 1 or None")
+        if self.outbound_queue_size < 0:
+            raise InvalidArgumentError("outbound_queue_size must be >= 0")
+        if not 1 <= self.catch_up_page_size <= 1000:
+            raise InvalidArgumentError("catch_up_page_size must be within 1..1000")
+
+    def replace(self, **changes: object) -> AppSettings:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    # JS getters --------------------------------------------------------
+    def getRegion(self) -> str:  # noqa: N802
+        return self.region
+
+    def shouldAutoEstablishSocketConnection(self) -> bool:  # noqa: N802
+        return self.auto_establish_socket_connection
+
+    def getSubscriptionType(self) -> str:  # noqa: N802
+        return self.presence_subscription
+
+    def getRoles(self) -> list[str]:  # noqa: N802
+        return list(self.roles)
+
+    def getClientHost(self) -> str | None:  # noqa: N802
+        return self.client_host
+
+    def getAdminHost(self) -> str | None:  # noqa: N802
+        return self.admin_host
+
+
+class AppSettingsBuilder:
+    """Fluent builder for :class:`AppSettings` (``CometChat.AppSettingsBuilder``)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, object] = {}
+
+    def _set(self, **kv: object) -> AppSettingsBuilder:
+        self._values.update(kv)
+        return self
+
+    # CometChat's own methods -------------------------------------------
+    def subscribePresenceForAllUsers(self) -> AppSettingsBuilder:  # noqa: N802
+        """Receive presence of every user."""
+        return self._set(presence_subscription=PRESENCE.ALL_USERS, roles=())
+
+    def subscribePresenceForRoles(self, roles: list[str] | tuple[str, ...]) -> AppSettingsBuilder:  # noqa: N802
+        """Receive presence of users having one of ``roles``."""
+        if isinstance(roles, str) or not all(isinstance(r, str) for r in roles):
+            raise InvalidArgumentError("roles must be a list of role names")
+        return self._set(presence_subscription=PRESENCE.ROLES, roles=tuple(roles))
+
+    def subscribePresenceForFriends(self) -> AppSettingsBuilder:  # noqa: N802
+        """Receive presence of friends only."""
+        return self._set(presence_subscription=PRESENCE.FRIENDS, roles=())
+
+    def setRegion(self, region: str) -> AppSettingsBuilder:  # noqa: N802
+        """``eu``, ``us``, ``in`` or ``private`` (lower-cased, as the JS SDK does)."""
+        if not isinstance(region, str):
+            raise InvalidArgumentError("region must be a string")
+        return self._set(region=region.lower())
+
+    def autoEstablishSocketConnection(self, enabled: bool = True) -> AppSettingsBuilder:  # noqa: N802
+        """False: the SDK opens no socket by itself; call ``connect()``/``disconnect()``."""
+        return self._set(auto_establish_socket_connection=bool(enabled))
+
+    def overrideClientHost(self, host: str) -> AppSettingsBuilder:  # noqa: N802
+        """Client-API host: ``host:port[/path]`` (https) or a URL with a scheme."""
+        return self._set(client_host=host)
+
+    def overrideAdminHost(self, host: str) -> AppSettingsBuilder:  # noqa: N802
+        """Admin-API host: ``host:port[/path]`` (https) or a URL with a scheme."""
+        return self._set(admin_host=host)
+
+    # connection manager knobs ------------------------------------------
+    def setKeepalive(self, ping_interval: float = 15.0, pong_timeout: float = 3.0) -> AppSettingsBuilder:  # noqa: N802
+        """App-level ping every ``ping_interval`` s; no pong within ``pong_timeout`` s = dead link."""
+        return self._set(ping_interval=ping_interval, pong_timeout=pong_timeout)
+
+    def setReconnectBackoff(  # noqa: N802
+        self,
+        min_delay: float = 0.5,
+        max_delay: float = 20.0,
+        factor: float = 2.0,
+        *,
+        suspend_after: float = 120.0,
+        suspended_retry: float = 30.0,
+    ) -> AppSettingsBuilder:
+        """Full-jitter backoff between reconnect attempts, and the suspended tier."""
+        return self._set(
+            reconnect_min_delay=min_delay,
+            reconnect_max_delay=max_delay,
+            reconnect_factor=factor,
+            suspend_after=suspend_after,
+            suspended_retry=suspended_retry,
+        )
+
+    def setMaxReconnectAttempts(self, attempts: int | None) -> AppSettingsBuilder:  # noqa: N802
+        """Give up (state FAILED) after this many attempts; None retries forever."""
+        return self._set(max_reconnect_attempts=attempts)
+
+    def setTimeouts(self, connect: float = 10.0, request: float = 10.0) -> AppSettingsBuilder:  # noqa: N802
+        """Socket open+auth timeout and REST request timeout."""
+        return self._set(connect_timeout=connect, request_timeout=request)
+
+    def enableCatchUp(self, enabled: bool = True, *, page_size: int = 100, max_messages: int = 10_000) -> AppSettingsBuilder:  # noqa: N802
+        """Fetch messages missed while disconnected and deliver them once (default on)."""
+        return self._set(catch_up=bool(enabled), catch_up_page_size=page_size, catch_up_max_messages=max_messages)
+
+    def setOutboundQueueSize(self, size: int) -> AppSettingsBuilder:  # noqa: N802
+        """How many typing/receipt frames to hold while disconnected (0 = fail at once)."""
+        return self._set(outbound_queue_size=size)
+
+    def setVerify(self, verify: bool | str) -> AppSettingsBuilder:  # noqa: N802
+        """TLS verification: True, False, or the path of a CA bundle (self-signed servers)."""
+        return self._set(verify=verify)
+
+    def build(self) -> AppSettings:
+        """The :class:`AppSettings` (validated; raises ``InvalidArgumentError``)."""
+        return AppSettings(**self._values)  # type: ignore[arg-type]
+
+    # snake_case twins ----------------------------------------------------
+    subscribe_presence_for_all_users = subscribePresenceForAllUsers
+    subscribe_presence_for_roles = subscribePresenceForRoles
+    subscribe_presence_for_friends = subscribePresenceForFriends
+    set_region = setRegion
+    auto_establish_socket_connection = autoEstablishSocketConnection
+    override_client_host = overrideClientHost
+    override_admin_host = overrideAdminHost
+    set_keepalive = setKeepalive
+    set_reconnect_backoff = setReconnectBackoff
+    set_max_reconnect_attempts = setMaxReconnectAttempts
+    set_timeouts = setTimeouts
+    enable_catch_up = enableCatchUp
+    set_outbound_queue_size = setOutboundQueueSize
+    set_verify = setVerify
