@@ -1,0 +1,279 @@
+"""One authenticated web-socket session: open + auth, reader task, keepalive.
+
+:meth:`Connection.open` connects to the chat host, sends the auth frame and
+waits for the server's answer (all within ``open_timeout``). It returns a
+running connection or raises:
+
+* :class:`~cometchat_nb.errors.AuthError` — the server refused the JWT
+  (terminal: the supervisor refreshes credentials once, then fails);
+* :class:`~cometchat_nb.errors.TransportError` /
+  :class:`~cometchat_nb.errors.TimeoutError` — anything retryable.
+
+A running connection has two tasks: the *reader*, which decodes every frame
+and hands it to ``on_frame`` (a plain function that must not block — it only
+routes to the dispatcher), and the *keepalive*, which sends
+``{"action":"ping"}`` every ``ping_interval`` seconds and declares the link
+dead when no ``pong`` arrives within ``pong_timeout``. :attr:`closed` is a
+future resolved with a :class:`CloseInfo` when the session ends, whoever
+ended it. Transport objects are never reused: each reconnect builds a new
+``Connection`` (the stale-session bug class of other SDKs cannot happen).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import contextlib
+import logging
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from ..errors import AuthError, ErrorCode, InvalidArgumentError, ProtocolError, TransportError
+from ..errors import TimeoutError as SdkTimeoutError
+from ..protocol import frames
+from ..protocol.frames import AuthRequest, AuthResult, CloseCode, Frame, Pong
+
+__all__ = ["CloseInfo", "Connection"]
+
+log = logging.getLogger(__name__)
+
+# asyncio.timeout() raises the builtin; ours (a subclass) carries a CometChat code.
+_BuiltinTimeoutError = builtins.TimeoutError
+_PING = orjson.dumps({"action": "ping", "ack": "true"}).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class CloseInfo:
+    """How a session ended.
+
+    ``code``/``reason``: the close frame (``1006`` when the link broke without
+    one); ``by_client``: we closed it (``disconnect()``, logout, dead link);
+    ``dead_link``: no pong in time.
+    """
+
+    code: int | None
+    reason: str
+    by_client: bool = False
+    dead_link: bool = False
+
+
+def _auth_error(result: AuthResult | None, close_code: int | None) -> Exception:
+    err = result.error if result is not None and result.error else {}
+    code = str(err.get("code") or ErrorCode.WS_AUTH_FAIL)
+    message = str(err.get("message") or "The server refused the web-socket authentication.")
+    if (result is not None and result.code.startswith("5")) or code == ErrorCode.SERVICE_UNAVAILABLE:
+        return TransportError(message, code=code)  # server busy: retry
+    if close_code is not None and not CloseCode.is_terminal(close_code) and result is None:
+        return TransportError(f"socket closed during authentication (code {close_code})")
+    return AuthError(message, code=code)
+
+
+class Connection:
+    """A live, authenticated socket. Build with :meth:`open`."""
+
+    def __init__(
+        self,
+        ws: ClientConnection,
+        *,
+        on_frame: Callable[[Frame], None],
+        ping_interval: float,
+        pong_timeout: float,
+    ) -> None:
+        self._ws = ws
+        self._on_frame = on_frame
+        self._ping_interval = ping_interval
+        self._pong_timeout = pong_timeout
+        self._pong = asyncio.Event()
+        self._closing_by_client = False
+        self._dead_link = False
+        self.closed: asyncio.Future[CloseInfo] = asyncio.get_running_loop().create_future()
+        self.opened_at = time.time()
+        self.last_rx = time.monotonic()
+        self.rtt: float | None = None
+        self.frames_in = 0
+        self.bad_frames = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- opening ----------------------------------------------------------------
+    @classmethod
+    async def open(
+        cls,
+        url: str,
+        auth: AuthRequest,
+        *,
+        ssl_context: ssl.SSLContext | None,
+        open_timeout: float,
+        on_frame: Callable[[Frame], None],
+        ping_interval: float,
+        pong_timeout: float,
+        max_size: int = 4 * 1024 * 1024,
+    ) -> Connection:
+        """Connect, authenticate, start the reader and keepalive. See the module doc for errors."""
+        try:
+            async with asyncio.timeout(open_timeout):
+                ws = await connect(
+                    url,
+                    ssl=ssl_context if url.startswith("wss://") else None,
+                    compression=None,
+                    ping_interval=None,  # CometChat keepalive is app-level (see _keepalive)
+                    open_timeout=None,
+                    close_timeout=2,
+                    max_size=max_size,
+                    max_queue=64,
+                    user_agent_header=None,
+                )
+                try:
+                    await ws.send(orjson.dumps(auth.to_wire()).decode())
+                    result = await cls._await_auth(ws)
+                except BaseException:
+                    ws.transport.abort()
+                    raise
+        except _BuiltinTimeoutError:
+            raise SdkTimeoutError(
+                f"the web-socket at {url} did not open and authenticate within {open_timeout:g} s",
+                code=ErrorCode.WS_CONNECTION_FAIL,
+            ) from None
+        except InvalidURI as exc:
+            raise InvalidArgumentError(f"invalid web-socket URL {url!r}: {exc}") from None
+        except ssl.SSLCertVerificationError as exc:
+            raise TransportError(
+                f"TLS certificate of {url} is not trusted ({exc.verify_message}); "
+                "pass the server's CA file with AppSettingsBuilder().setVerify(path)",
+                code="ERR_TLS_VERIFY",
+            ) from None
+        except (OSError, InvalidHandshake) as exc:
+            raise TransportError(
+                f"cannot open the web-socket at {url}: {type(exc).__name__}: {exc}",
+                code=ErrorCode.WS_CONNECTION_FAIL,
+            ) from None
+        conn = cls(ws, on_frame=on_frame, ping_interval=ping_interval, pong_timeout=pong_timeout)
+        conn._start()
+        log.debug("web-socket authenticated at %s", url)
+        del result
+        return conn
+
+    @staticmethod
+    async def _await_auth(ws: ClientConnection) -> AuthResult:
+        while True:
+            try:
+                raw = await ws.recv()
+            except ConnectionClosed as exc:
+                code = exc.rcvd.code if exc.rcvd is not None else None
+                raise _auth_error(None, code) from None
+            try:
+                frame = frames.decode(raw, loads=orjson.loads)
+            except ProtocolError as exc:
+                raise ProtocolError(f"bad answer to the auth frame: {exc.message}") from None
+            if isinstance(frame, AuthResult):
+                if frame.ok:
+                    return frame
+                raise _auth_error(frame, None)
+            # anything before the auth answer is ignored (the JS SDK does the same)
+
+    def _start(self) -> None:
+        for coro, name in ((self._reader(), "reader"), (self._keepalive(), "keepalive")):
+            task = asyncio.get_running_loop().create_task(coro, name=f"cometchat-{name}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    # -- running ----------------------------------------------------------------
+    async def _reader(self) -> None:
+        ws = self._ws
+        on_frame = self._on_frame
+        decode = frames.decode
+        loads = orjson.loads
+        try:
+            async for data in ws:
+                self.frames_in += 1
+                try:
+                    frame = decode(data, loads=loads)
+                except ProtocolError as exc:
+                    self.bad_frames += 1
+                    log.warning("dropped a malformed frame from the server: %s", exc.message)
+                    continue
+                if type(frame) is Pong:
+                    self._pong.set()
+                    continue
+                try:
+                    on_frame(frame)
+                except Exception:
+                    log.exception("internal error while routing a %s frame", type(frame).__name__)
+        except ConnectionClosed:
+            pass
+        except Exception:
+            log.exception("web-socket reader failed")
+            self._ws.transport.abort()
+        finally:
+            self._finish()
+
+    async def _keepalive(self) -> None:
+        try:
+            while True:
+                await asyncio.sleep(self._ping_interval)
+                self._pong.clear()
+                sent = time.monotonic()
+                await self._ws.send(_PING)
+                try:
+                    async with asyncio.timeout(self._pong_timeout):
+                        await self._pong.wait()
+                except _BuiltinTimeoutError:
+                    log.warning("no pong within %.3g s: the link is dead, reconnecting", self._pong_timeout)
+                    self._dead_link = True
+                    self._ws.transport.abort()
+                    return
+                self.rtt = time.monotonic() - sent
+        except ConnectionClosed:
+            return
+
+    def _finish(self) -> None:
+        if self.closed.done():
+            return
+        for task in list(self._tasks):
+            if task is not asyncio.current_task():
+                task.cancel()
+        ws = self._ws
+        rcvd = ws.protocol.close_rcvd
+        sent = ws.protocol.close_sent
+        if self._dead_link:
+            info = CloseInfo(1006, f"no pong within {self._pong_timeout:g} s", by_client=True, dead_link=True)
+        elif self._closing_by_client:
+            info = CloseInfo(sent.code if sent else 1000, sent.reason if sent else "closed by client", True)
+        elif rcvd is not None:
+            info = CloseInfo(rcvd.code, rcvd.reason or f"server closed the socket (code {rcvd.code})")
+        else:
+            info = CloseInfo(1006, "the connection broke without a close frame")
+        self.closed.set_result(info)
+
+    # -- public -------------------------------------------------------------------
+    async def send(self, text: str) -> None:
+        """Send one frame; raises :class:`TransportError` if the socket is gone."""
+        try:
+            await self._ws.send(text)
+        except ConnectionClosed:
+            raise TransportError(
+                "the web-socket closed while sending", code=ErrorCode.NO_WEBSOCKET_CONNECTION
+            ) from None
+
+    async def close(self, code: int = CloseCode.NORMAL, reason: str = "User logged out") -> CloseInfo:
+        """Close cleanly (bounded by the close timeout) and wait for the reader to finish."""
+        self._closing_by_client = True
+        with contextlib.suppress(Exception):
+            await self._ws.close(code, reason)
+        if not self.closed.done():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self.closed), 2.0)
+        if not self.closed.done():
+            self._ws.transport.abort()
+            self._finish()
+        return self.closed.result()
+
+    def abort(self) -> None:
+        """Drop the link at once (no close handshake)."""
+        self._closing_by_client = True
+        self._ws.transport.abort()

@@ -1,0 +1,211 @@
+"""Listener registry and event dispatch, off the socket reader.
+
+The reader task (and the supervisor) call :meth:`Dispatcher.emit`, which only
+appends to a queue: no user code ever runs on the reader, so a slow or
+blocking listener cannot delay pongs or other frames. A dedicated daemon
+thread drains the queue in order and, for each event:
+
+* calls every registered listener that handles it — plain functions on the
+  dispatch thread, coroutine functions awaited on the client's event loop —
+  each in its own ``try``: one failing listener is logged and the others still
+  run;
+* hands the event to every *sink* (internal consumers such as the notebook's
+  LiveFrame), which receive the raw :class:`Event`.
+
+Events are :class:`Event` tuples: ``(listener kind, callback name, args,
+received_at)``, e.g. ``Event("message", "onTextMessageReceived", (msg,), t)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import inspect
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from ..listeners import Listener
+
+__all__ = ["LISTENER_KINDS", "Dispatcher", "Event", "Sink"]
+
+log = logging.getLogger(__name__)
+
+LISTENER_KINDS = ("connection", "message", "user", "group", "login")
+
+
+class Event(NamedTuple):
+    """One event for listeners and sinks."""
+
+    kind: str
+    """``connection``, ``message``, ``user``, ``group`` or ``login``."""
+    name: str
+    """The CometChat callback name, e.g. ``onTextMessageReceived``."""
+    args: tuple[Any, ...]
+    """The callback's arguments."""
+    received_at: float
+    """Wall-clock time (epoch seconds) when the SDK got it."""
+
+
+Sink = Callable[[Event], None]
+_Entry = tuple[str, Listener, dict[str, tuple[Callable[..., Any], bool]]]
+_STOP = object()
+
+
+class Dispatcher:
+    """Ordered, isolated delivery of events to listeners and sinks.
+
+    ``emit`` is safe from any thread. Listener callbacks run on the thread
+    named ``cometchat-dispatch-<name>``; coroutine callbacks run on ``loop``
+    (set with :meth:`bind_loop` before the first async callback is needed).
+    """
+
+    def __init__(self, name: str = "client") -> None:
+        self._name = name
+        self._registry: dict[str, dict[str, _Entry]] = {k: {} for k in LISTENER_KINDS}
+        # copy-on-write snapshots read by the dispatch thread without a lock
+        self._snapshot: dict[str, tuple[_Entry, ...]] = {k: () for k in LISTENER_KINDS}
+        self._sinks: tuple[Sink, ...] = ()
+        self._lock = threading.Lock()
+        self._queue: collections.deque[Event | object] = collections.deque()
+        self._wakeup = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self.delivered = 0
+        self.listener_errors = 0
+
+    # -- registry -------------------------------------------------------------
+    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The loop coroutine callbacks run on (the client's loop)."""
+        self._loop = loop
+
+    def add(self, kind: str, listener_id: str, listener: Listener) -> None:
+        """Register ``listener`` under ``listener_id`` (replacing one with the same id)."""
+        if kind not in self._registry:
+            raise ValueError(f"unknown listener kind {kind!r}")
+        table = {
+            name: (cb, inspect.iscoroutinefunction(cb))
+            for name in type(listener).EVENTS
+            if (cb := listener.callback(name)) is not None
+        }
+        with self._lock:
+            self._registry[kind][listener_id] = (listener_id, listener, table)
+            self._snapshot[kind] = tuple(self._registry[kind].values())
+
+    def remove(self, kind: str, listener_id: str) -> bool:
+        """Unregister; True if something was removed."""
+        with self._lock:
+            removed = self._registry[kind].pop(listener_id, None) is not None
+            self._snapshot[kind] = tuple(self._registry[kind].values())
+        return removed
+
+    def listeners(self, kind: str) -> dict[str, Listener]:
+        return {lid: entry[1] for lid, entry in self._registry[kind].items()}
+
+    def add_sink(self, sink: Sink) -> None:
+        """Receive every event (after the listeners), on the dispatch thread."""
+        with self._lock:
+            if sink not in self._sinks:
+                self._sinks = (*self._sinks, sink)
+
+    def remove_sink(self, sink: Sink) -> None:
+        with self._lock:
+            self._sinks = tuple(s for s in self._sinks if s is not sink)
+
+    # -- emitting -------------------------------------------------------------
+    def emit(self, kind: str, name: str, *args: Any) -> None:
+        """Queue one event. Never blocks and never runs user code."""
+        if self._closed:
+            return
+        self._queue.append(Event(kind, name, args, time.time()))
+        if self._thread is None:
+            self._start()
+        if not self._wakeup.is_set():
+            self._idle.clear()
+            self._wakeup.set()
+
+    @property
+    def backlog(self) -> int:
+        """Events queued but not yet delivered."""
+        return len(self._queue)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until the queue is drained (tests, shutdown). True if it was."""
+        if self._thread is None or threading.current_thread() is self._thread:
+            return not self._queue
+        return self._idle.wait(timeout)
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(
+                target=self._run, name=f"cometchat-dispatch-{self._name}", daemon=True
+            )
+            self._thread.start()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Deliver what is queued, then stop the thread (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        thread = self._thread
+        if thread is None:
+            return
+        self._queue.append(_STOP)
+        self._wakeup.set()
+        if thread is not threading.current_thread():
+            thread.join(timeout)
+
+    # -- the dispatch thread ----------------------------------------------------
+    def _run(self) -> None:
+        queue = self._queue
+        while True:
+            self._wakeup.wait()
+            self._wakeup.clear()
+            while queue:
+                item = queue.popleft()
+                if item is _STOP:
+                    self._idle.set()
+                    return
+                assert isinstance(item, Event)
+                self._deliver(item)
+            self._idle.set()
+            if queue:  # raced with an emit that saw the event still set
+                self._idle.clear()
+                self._wakeup.set()
+
+    def _deliver(self, event: Event) -> None:
+        for listener_id, _listener, table in self._snapshot[event.kind]:
+            entry = table.get(event.name)
+            if entry is None:
+                continue
+            cb, is_async = entry
+            try:
+                if is_async:
+                    self._run_async(cb, event.args)
+                else:
+                    cb(*event.args)
+            except Exception:
+                self.listener_errors += 1
+                log.exception("listener %r raised in %s; other listeners still run", listener_id, event.name)
+        for sink in self._sinks:
+            try:
+                sink(event)
+            except Exception:
+                self.listener_errors += 1
+                log.exception("event sink %r raised on %s", sink, event.name)
+        self.delivered += 1
+
+    def _run_async(self, cb: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            log.warning("coroutine listener %r skipped: the client has no running loop", cb)
+            return
+        future = asyncio.run_coroutine_threadsafe(cb(*args), loop)
+        future.result()  # awaited in order; exceptions are logged by the caller

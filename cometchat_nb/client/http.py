@@ -1,0 +1,138 @@
+"""REST calls over one ``httpx.AsyncClient`` per :class:`~cometchat_nb.Client`.
+
+:meth:`RestApi.call` takes an endpoint name from
+:data:`cometchat_nb.protocol.rest.ENDPOINTS`, fills the path, adds the exact
+header set the JS SDK sends and returns ``(data, meta)`` from the envelope.
+Failures are CometChat exceptions: an ``{"error"}`` envelope becomes
+:class:`~cometchat_nb.errors.ApiError` (or ``AuthError``), an unreachable
+server or a body that is not JSON becomes
+:class:`~cometchat_nb.errors.TransportError` with code ``FAILED_TO_FETCH``,
+as in the JS SDK. Secrets (auth key, tokens) never appear in messages or logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from typing import Any
+
+import httpx
+import orjson
+
+from ..errors import ErrorCode, InvalidArgumentError, StateError, TransportError
+from ..errors import TimeoutError as SdkTimeoutError
+from ..protocol import rest
+
+__all__ = ["RestApi", "make_ssl_context"]
+
+log = logging.getLogger(__name__)
+
+
+def make_ssl_context(verify: bool | str) -> ssl.SSLContext:
+    """TLS context for REST and the socket: verify with the system CAs (True),
+    a CA bundle file (str, e.g. the embedded server's self-signed cert), or not at all (False)."""
+    if verify is False:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    if isinstance(verify, str):
+        try:
+            return ssl.create_default_context(cafile=verify)
+        except (OSError, ssl.SSLError) as exc:
+            raise InvalidArgumentError(f"cannot load CA bundle {verify!r}: {exc}") from None
+    return ssl.create_default_context()
+
+
+class RestApi:
+    """Typed REST access for one client session (``appId`` + ``resource``)."""
+
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        resource: str,
+        timeout: float,
+        ssl_context: ssl.SSLContext,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._app_id = app_id
+        self._resource = resource
+        self._timeout = timeout
+        self._ssl = ssl_context
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self.calls = 0
+
+    def _http(self) -> httpx.AsyncClient:
+        # created lazily, on the loop that uses it; recreated after aclose()
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(
+                timeout=self._timeout,
+                verify=self._ssl,
+                transport=self._transport,
+                follow_redirects=True,
+                headers={"User-Agent": f"cometchat_nb/{rest.SDK_HEADER}"},
+            )
+        return self._client
+
+    async def call(
+        self,
+        hosts: rest.Hosts,
+        endpoint: str,
+        *,
+        path: dict[str, str] | None = None,
+        query: dict[str, Any] | None = None,
+        body: Any = None,
+        auth_token: str | None = None,
+        api_key: str | None = None,
+    ) -> tuple[Any, dict[str, Any]]:
+        """Call ``endpoint`` and return ``(data, meta)``; raises CometChat exceptions."""
+        ep = rest.ENDPOINTS[endpoint]
+        if ep.admin:
+            if not api_key:
+                raise InvalidArgumentError("an auth key is needed for this call", code=ErrorCode.EMPTY_APIKEY)
+            headers = rest.admin_headers(self._app_id, self._resource, api_key)
+        else:
+            if not auth_token:
+                raise StateError(
+                    f"An authToken is needed to use the {endpoint} end-point: log in first.",
+                    code=ErrorCode.USER_NOT_LOGGED_IN,
+                )
+            headers = rest.client_headers(self._app_id, self._resource, auth_token)
+        url = hosts.url(ep, **(path or {})) + rest.query_string(query or {})
+        content = orjson.dumps(body) if body is not None else None
+        if content is None and ep.method in ("POST", "PUT"):
+            content = b"{}"
+        self.calls += 1
+        try:
+            response = await self._http().request(ep.method, url, headers=headers, content=content)
+        except httpx.TimeoutException:
+            raise SdkTimeoutError(
+                f"{ep.method} {ep.path} got no answer within {self._timeout:g} s",
+                code=ErrorCode.FAILED_TO_FETCH,
+            ) from None
+        except httpx.HTTPError as exc:
+            raise TransportError(
+                f"There is an issue reaching the CometChat API ({_origin(url)}): {type(exc).__name__}: {exc}",
+                details={"endpoint": endpoint},
+            ) from None
+        try:
+            obj = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise TransportError(
+                f"The CometChat API answered HTTP {response.status_code} for {ep.method} {ep.path} "
+                "with a body that is not JSON.",
+                details={"endpoint": endpoint, "status": response.status_code},
+            ) from None
+        return rest.parse_envelope(obj)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+def _origin(url: str) -> str:
+    parts = httpx.URL(url)
+    return f"{parts.scheme}://{parts.host}{':' + str(parts.port) if parts.port else ''}"

@@ -1,0 +1,291 @@
+"""The reconnect loop: owns the connection state machine of one client.
+
+:class:`Supervisor` keeps at most one :class:`~cometchat_nb.client.connection.Connection`
+alive while the app *wants* a socket (:meth:`start`), and none after
+:meth:`stop`. Its policy is two injectable pure functions (design.md §5.5):
+
+* ``backoff(attempt) -> seconds`` — default full jitter 0.5 s → 20 s
+  (:func:`cometchat_nb.protocol.retry.full_jitter`); tests inject ``lambda n: 0``;
+* ``is_retryable(exc) -> bool`` — default :func:`default_is_retryable`:
+  credentials refused, bad TLS configuration and invalid URLs are terminal;
+  network trouble, timeouts and server restarts are retried.
+
+Every state change goes through :meth:`_set`, which checks the transition
+table (:mod:`cometchat_nb.protocol.states`) and reports a
+:class:`~cometchat_nb.protocol.states.ConnectionStateChange` with the reason,
+attempt number and retry delay. When a WS authentication is refused the
+supervisor asks ``refresh_credentials()`` once (a new JWT via ``GET me``)
+before giving up, like the JS SDK's ``ERR_NO_AUTH`` path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import ssl
+import time
+from collections.abc import Awaitable, Callable
+
+from ..errors import AuthError, CometChatException, ErrorCode, InvalidArgumentError, StateError
+from ..protocol.frames import CloseCode
+from ..protocol.retry import BackoffPolicy
+from ..protocol.states import ConnectionState, ConnectionStateChange, check_transition
+from .connection import CloseInfo, Connection
+
+__all__ = ["Supervisor", "default_is_retryable"]
+
+log = logging.getLogger(__name__)
+
+S = ConnectionState
+
+
+def default_is_retryable(exc: BaseException) -> bool:
+    """Retry network trouble and server-side restarts; never retry refused credentials."""
+    if isinstance(exc, (AuthError, InvalidArgumentError, StateError, ssl.SSLCertVerificationError)):
+        return False
+    if isinstance(exc, CometChatException):
+        return exc.code != "ERR_TLS_VERIFY"
+    return isinstance(exc, (OSError, TimeoutError))
+
+
+class Supervisor:
+    """Connect, watch, reconnect. All methods run on the client's event loop."""
+
+    def __init__(
+        self,
+        *,
+        open_connection: Callable[[], Awaitable[Connection]],
+        on_state: Callable[[ConnectionStateChange], None],
+        on_connected: Callable[[Connection], None],
+        policy: BackoffPolicy,
+        backoff: Callable[[int], float] | None = None,
+        is_retryable: Callable[[BaseException], bool] = default_is_retryable,
+        refresh_credentials: Callable[[], Awaitable[bool]] | None = None,
+        on_failure: Callable[[ConnectionStateChange, BaseException, bool], None] | None = None,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self._open = open_connection
+        self._on_state = on_state
+        self._on_connected = on_connected
+        self._policy = policy
+        self._backoff = backoff or (lambda attempt: policy.delay(attempt, rand))
+        self._is_retryable = is_retryable
+        self._refresh = refresh_credentials
+        self._on_failure = on_failure
+        self.state = S.INITIALIZED
+        self.since = time.time()
+        self.attempt = 0
+        self.retry_in: float | None = None
+        self.last_error: BaseException | None = None
+        self.last_close: CloseInfo | None = None
+        self.connection: Connection | None = None
+        self.history: list[ConnectionStateChange] = []
+        self.reconnects = 0
+        self._want = False
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._lock = asyncio.Lock()
+
+    # -- public -----------------------------------------------------------------
+    @property
+    def wanted(self) -> bool:
+        """True while the app wants a socket (between start() and stop())."""
+        return self._want
+
+    async def start(self) -> None:
+        """Want a socket: start connecting (or retry now if waiting for a backoff)."""
+        async with self._lock:
+            self._want = True
+            if self._task is not None and not self._task.done():
+                self._wake.set()  # cut a backoff wait short
+                return
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="cometchat-supervisor")
+
+    async def stop(self, reason: str = "disconnect() called", *, code: int = CloseCode.NORMAL) -> None:
+        """Stop wanting a socket: close it (code ``code``), cancel retries, end in CLOSED. Idempotent."""
+        async with self._lock:
+            self._want = False
+            task, self._task = self._task, None
+            if self.state in (S.INITIALIZED, S.CLOSED) and (task is None or task.done()):
+                return
+            if self.state not in (S.CLOSING, S.CLOSED, S.FAILED):
+                self._set(S.CLOSING, reason=reason)
+            conn = self.connection
+            if conn is not None:
+                await conn.close(code, "User logged out")
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            self.connection = None
+            self.retry_in = None
+            if self.state is not S.CLOSED:
+                self._set(S.CLOSED, reason=reason)
+
+    async def wait_for(self, states: set[ConnectionState], timeout: float | None) -> ConnectionState:
+        """Wait until the state is one of ``states``; returns it (raises builtin TimeoutError)."""
+        async with asyncio.timeout(timeout):
+            while self.state not in states:
+                self._changed.clear()
+                await self._changed.wait()
+        return self.state
+
+    # -- the loop ------------------------------------------------------------------
+    async def _run(self) -> None:
+        attempt = 0
+        outage_started: float | None = None
+        refreshed = False
+        while self._want:
+            attempt += 1
+            self._set(S.CONNECTING, attempt=attempt, reason="opening the web-socket")
+            try:
+                conn = await self._open()
+            except asyncio.CancelledError:
+                raise
+            except Exception as open_exc:
+                exc: BaseException = open_exc
+                if not self.wanted:
+                    return
+                if isinstance(exc, AuthError) and self._refresh is not None and not refreshed:
+                    refreshed = True
+                    log.info("web-socket auth refused (%s); refreshing credentials once", exc.code)
+                    try:
+                        if await self._refresh():
+                            attempt -= 1
+                            continue
+                    except Exception as refresh_exc:
+                        exc = refresh_exc
+                if not self._is_retryable(exc):
+                    self._fail(exc, attempt)
+                    return
+                limit = self._policy.max_attempts
+                if limit is not None and attempt >= limit:
+                    self._fail(
+                        CometChatException(
+                            f"gave up reconnecting after {attempt} attempts; last error: {exc}",
+                            code=ErrorCode.GAVE_UP,
+                            details={"last_error": getattr(exc, "code", type(exc).__name__)},
+                        ),
+                        attempt,
+                        gave_up=True,
+                    )
+                    return
+                now = time.monotonic()
+                outage_started = outage_started if outage_started is not None else now
+                suspended = now - outage_started >= self._policy.suspend_after
+                delay = self._policy.suspended_retry if suspended else self._backoff(attempt)
+                self.last_error = exc
+                self._set(
+                    S.SUSPENDED if suspended else S.DISCONNECTED,
+                    reason=str(exc),
+                    code=getattr(exc, "code", type(exc).__name__),
+                    attempt=attempt,
+                    retry_in=delay,
+                )
+                await self._sleep(delay)
+                continue
+
+            # connected
+            self.connection = conn
+            self.last_error = None
+            if outage_started is not None or self.reconnects or attempt > 1:
+                self.reconnects += 1
+            attempt = 0
+            outage_started = None
+            refreshed = False
+            self._set(S.CONNECTED, reason="authenticated")
+            self._on_connected(conn)
+            info = await asyncio.shield(conn.closed)
+            self.connection = None
+            self.last_close = info
+            if not self.wanted:
+                return
+            if CloseCode.is_terminal(info.code):
+                failure: BaseException = AuthError(
+                    info.reason or "the server ended this session",
+                    code=ErrorCode.AUTH_TOKEN_NOT_FOUND
+                    if info.code == CloseCode.SESSION_REVOKED
+                    else ErrorCode.WS_AUTH_FAIL,
+                    details={"close_code": info.code},
+                )
+                if info.code == CloseCode.AUTH_FAILED and self._refresh is not None:
+                    refreshed = True
+                    try:
+                        if await self._refresh():
+                            continue
+                    except Exception as refresh_exc:
+                        failure = refresh_exc
+                self._fail(failure, 0)
+                return
+            outage_started = time.monotonic()
+            delay = self._backoff(1)
+            self._set(
+                S.DISCONNECTED,
+                reason=info.reason,
+                code=str(info.code),
+                attempt=0,
+                retry_in=delay,
+            )
+            await self._sleep(delay)
+
+    async def _sleep(self, delay: float) -> None:
+        """Wait ``delay`` seconds, or less if start() asks to retry now."""
+        self._wake.clear()
+        if delay <= 0:
+            await asyncio.sleep(0)
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
+
+    def _fail(self, exc: BaseException, attempt: int, *, gave_up: bool = False) -> None:
+        self._want = False
+        self.last_error = exc
+        self._set(
+            S.FAILED,
+            reason=str(exc),
+            code=getattr(exc, "code", type(exc).__name__),
+            attempt=attempt,
+            error=exc,
+            gave_up=gave_up,
+        )
+
+    # -- state ---------------------------------------------------------------------
+    def _set(
+        self,
+        new: ConnectionState,
+        *,
+        reason: str | None = None,
+        code: str | None = None,
+        attempt: int = 0,
+        retry_in: float | None = None,
+        error: BaseException | None = None,
+        gave_up: bool = False,
+    ) -> None:
+        old = self.state
+        if new is not old:
+            check_transition(old, new)
+        change = ConnectionStateChange(
+            previous=old,
+            current=new,
+            reason_code=code,
+            reason=reason,
+            attempt=attempt,
+            retry_in=retry_in,
+            at=time.time(),
+        )
+        self.state = new
+        self.since = change.at
+        self.attempt = attempt
+        self.retry_in = retry_in
+        self.history.append(change)
+        if len(self.history) > 1000:
+            del self.history[:100]
+        self._changed.set()
+        log.debug("connection %s", change)
+        self._on_state(change)
+        if error is not None and self._on_failure is not None:
+            self._on_failure(change, error, gave_up)
