@@ -10,9 +10,13 @@ Importing this package does not import pandas, ipywidgets or IPython.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__ as __version__
+from .client import CatchupResult as CatchupResult
+from .client import Client as Client
+from .client import FileSessionStore as FileSessionStore
+from .client import MemorySessionStore as MemorySessionStore
 from .errors import ApiError as ApiError
 from .errors import AuthError as AuthError
 from .errors import CometChatException as CometChatException
@@ -41,8 +45,12 @@ from .models import TypingIndicator as TypingIndicator
 from .models import User as User
 from .protocol.states import ConnectionState as ConnectionState
 from .protocol.states import ConnectionStateChange as ConnectionStateChange
+from .sdk import CometChat as CometChat
 from .settings import AppSettings as AppSettings
 from .settings import AppSettingsBuilder as AppSettingsBuilder
+
+if TYPE_CHECKING:
+    from .server import EmbeddedServer as EmbeddedServer
 
 __all__ = [
     "RECEIVER_TYPE",
@@ -52,18 +60,24 @@ __all__ = [
     "AppSettingsBuilder",
     "AuthError",
     "BaseMessage",
+    "CatchupResult",
+    "Client",
+    "CometChat",
     "CometChatException",
     "ConnectionListener",
     "ConnectionState",
     "ConnectionStateChange",
     "CustomMessage",
+    "EmbeddedServer",
     "ErrorCode",
+    "FileSessionStore",
     "Group",
     "GroupListener",
     "GroupMember",
     "InvalidArgumentError",
     "LoginListener",
     "MediaMessage",
+    "MemorySessionStore",
     "MessageListener",
     "MessageReceipt",
     "NotConnectedError",
@@ -79,6 +93,15 @@ __all__ = [
     "load_ipython_extension",
     "unload_ipython_extension",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the embedded server (aiohttp) is imported only when asked for
+    if name == "EmbeddedServer":
+        from .server import EmbeddedServer
+
+        return EmbeddedServer
+    raise AttributeError(f"module 'cometchat_nb' has no attribute {name!r}")
 
 
 def load_ipython_extension(ipython: Any) -> None:

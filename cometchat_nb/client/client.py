@@ -963,12 +963,16 @@ class Client:
     # ------------------------------------------------------------------------------
     # listeners
 
-    def _add_listener(self, kind: str, listener_id: str, listener: Listener) -> None:
+    @staticmethod
+    def _check_listener(kind: str, listener_id: str, listener: Listener) -> None:
         expected = _LISTENER_TYPES[kind]
         if not isinstance(listener, expected):
             raise InvalidArgumentError(f"expected a {expected.__name__}, got {type(listener).__name__}")
         if not isinstance(listener_id, str) or not listener_id:
             raise InvalidArgumentError("listener id must be a non-empty string")
+
+    def _add_listener(self, kind: str, listener_id: str, listener: Listener) -> None:
+        self._check_listener(kind, listener_id, listener)
         with contextlib.suppress(RuntimeError):
             self._dispatcher.bind_loop(self._loop or asyncio.get_running_loop())
         self._dispatcher.add(kind, listener_id, listener)

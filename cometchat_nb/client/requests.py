@@ -16,7 +16,7 @@ blocking ``fetchPrevious()``/``fetchNext()``.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Self
 
 from ..errors import InvalidArgumentError, ProtocolError
 from ..models import BaseMessage, Group, GroupMember, User, message_from_wire
@@ -133,39 +133,39 @@ class MessagesRequestBuilder:
             raise InvalidArgumentError("this builder is not bound to a client; use client.messages_request()")
         return self._caller
 
-    def setUID(self, uid: str) -> MessagesRequestBuilder:  # noqa: N802
+    def setUID(self, uid: str) -> Self:  # noqa: N802
         self._params["uid"], self._params["guid"] = uid, None
         return self
 
-    def setGUID(self, guid: str) -> MessagesRequestBuilder:  # noqa: N802
+    def setGUID(self, guid: str) -> Self:  # noqa: N802
         self._params["guid"], self._params["uid"] = guid, None
         return self
 
-    def setLimit(self, limit: int) -> MessagesRequestBuilder:  # noqa: N802
+    def setLimit(self, limit: int) -> Self:  # noqa: N802
         self._params["limit"] = _limit(limit)
         return self
 
-    def setMessageId(self, message_id: str | int) -> MessagesRequestBuilder:  # noqa: N802
+    def setMessageId(self, message_id: str | int) -> Self:  # noqa: N802
         self._params["message_id"] = str(message_id)
         return self
 
-    def setTimestamp(self, timestamp: int) -> MessagesRequestBuilder:  # noqa: N802
+    def setTimestamp(self, timestamp: int) -> Self:  # noqa: N802
         self._params["timestamp"] = int(timestamp)
         return self
 
-    def setCategories(self, categories: list[str]) -> MessagesRequestBuilder:  # noqa: N802
+    def setCategories(self, categories: list[str]) -> Self:  # noqa: N802
         self._params["categories"] = list(categories)
         return self
 
-    def setTypes(self, types: list[str]) -> MessagesRequestBuilder:  # noqa: N802
+    def setTypes(self, types: list[str]) -> Self:  # noqa: N802
         self._params["types"] = list(types)
         return self
 
-    def hideDeletedMessages(self, hide: bool = True) -> MessagesRequestBuilder:  # noqa: N802
+    def hideDeletedMessages(self, hide: bool = True) -> Self:  # noqa: N802
         self._params["hide_deleted"] = bool(hide)
         return self
 
-    def setUnread(self, unread: bool = True) -> MessagesRequestBuilder:  # noqa: N802
+    def setUnread(self, unread: bool = True) -> Self:  # noqa: N802
         self._params["unread"] = bool(unread)
         return self
 
@@ -231,21 +231,21 @@ class UsersRequestBuilder:
         self._caller = caller
         self._params: dict[str, Any] = {"limit": 30}
 
-    def setLimit(self, limit: int) -> UsersRequestBuilder:  # noqa: N802
+    def setLimit(self, limit: int) -> Self:  # noqa: N802
         self._params["limit"] = _limit(limit)
         return self
 
-    def setSearchKeyword(self, keyword: str) -> UsersRequestBuilder:  # noqa: N802
+    def setSearchKeyword(self, keyword: str) -> Self:  # noqa: N802
         self._params["searchKey"] = keyword
         return self
 
-    def setStatus(self, status: str) -> UsersRequestBuilder:  # noqa: N802
+    def setStatus(self, status: str) -> Self:  # noqa: N802
         if status not in ("online", "offline"):
             raise InvalidArgumentError("status must be 'online' or 'offline'")
         self._params["status"] = status
         return self
 
-    def setRoles(self, roles: list[str]) -> UsersRequestBuilder:  # noqa: N802
+    def setRoles(self, roles: list[str]) -> Self:  # noqa: N802
         self._params["roles"] = list(roles)
         return self
 
@@ -279,15 +279,15 @@ class GroupsRequestBuilder:
         self._caller = caller
         self._params: dict[str, Any] = {"limit": 30}
 
-    def setLimit(self, limit: int) -> GroupsRequestBuilder:  # noqa: N802
+    def setLimit(self, limit: int) -> Self:  # noqa: N802
         self._params["limit"] = _limit(limit)
         return self
 
-    def setSearchKeyword(self, keyword: str) -> GroupsRequestBuilder:  # noqa: N802
+    def setSearchKeyword(self, keyword: str) -> Self:  # noqa: N802
         self._params["searchKey"] = keyword
         return self
 
-    def joinedOnly(self, joined: bool = True) -> GroupsRequestBuilder:  # noqa: N802
+    def joinedOnly(self, joined: bool = True) -> Self:  # noqa: N802
         self._params["hasJoined"] = bool(joined) or None
         return self
 
@@ -323,7 +323,7 @@ class GroupMembersRequestBuilder:
         self._caller = caller
         self._params: dict[str, Any] = {"limit": 30}
 
-    def setLimit(self, limit: int) -> GroupMembersRequestBuilder:  # noqa: N802
+    def setLimit(self, limit: int) -> Self:  # noqa: N802
         self._params["limit"] = _limit(limit)
         return self
 
