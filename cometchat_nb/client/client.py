@@ -488,8 +488,8 @@ class Client:
                 raise
             await self._drop_session(notify=True)
 
-    async def _drop_session(self, *, notify: bool) -> None:
-        await self._supervisor.stop("logged out")
+    async def _drop_session(self, *, notify: bool, error: BaseException | None = None) -> None:
+        await self._supervisor.stop("logged out", error=error)
         self._session = None
         dropped = len(self._outbound)
         self._outbound.clear()
@@ -501,12 +501,12 @@ class Client:
         if notify:
             self._dispatcher.emit("login", "logoutSuccess")
 
-    async def _internal_logout(self, reason: str) -> None:
-        """The server no longer knows our token: drop the session, as the JS SDK does."""
+    async def _internal_logout(self, error: AuthError) -> None:
+        """The server no longer knows our token: drop the session, as the JS SDK does (state FAILED)."""
         if self._session is None:
             return
-        log.warning("session ended by the server (%s): logged out", reason)
-        await self._drop_session(notify=True)
+        log.warning("session ended by the server (%s): logged out", error.message)
+        await self._drop_session(notify=True, error=error)
 
     def get_logged_in_user(self) -> User | None:
         """The logged-in user, or None (no network call)."""
@@ -542,7 +542,7 @@ class Client:
             )
         except AuthError as exc:
             if exc.code == ErrorCode.AUTH_TOKEN_NOT_FOUND:
-                self._spawn(self._internal_logout(exc.message), "logout")
+                self._spawn(self._internal_logout(exc), "logout")
             raise
 
     async def _refresh_jwt(self) -> bool:
@@ -711,7 +711,7 @@ class Client:
         if gave_up:
             self._dispatcher.emit("connection", "onGaveUp", error)
         if isinstance(error, AuthError) and error.code == ErrorCode.AUTH_TOKEN_NOT_FOUND:
-            self._spawn(self._internal_logout(error.message), "logout")
+            self._spawn(self._internal_logout(error), "logout")
 
     def _on_connected(self, conn: Connection) -> None:
         self._generation += 1

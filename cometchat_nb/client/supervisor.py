@@ -102,14 +102,28 @@ class Supervisor:
             if self._task is not None and not self._task.done():
                 self._wake.set()  # cut a backoff wait short
                 return
+            # report "connecting" now, so callers waiting for a result never see the old state
+            self._set(S.CONNECTING, attempt=1, reason="connect requested")
             self._task = asyncio.get_running_loop().create_task(self._run(), name="cometchat-supervisor")
 
-    async def stop(self, reason: str = "disconnect() called", *, code: int = CloseCode.NORMAL) -> None:
-        """Stop wanting a socket: close it (code ``code``), cancel retries, end in CLOSED. Idempotent."""
+    async def stop(
+        self,
+        reason: str = "disconnect() called",
+        *,
+        code: int = CloseCode.NORMAL,
+        error: BaseException | None = None,
+    ) -> None:
+        """Stop wanting a socket: close it (code ``code``), cancel retries, end in CLOSED. Idempotent.
+
+        With ``error`` (the session became invalid, not the app's choice) it ends in FAILED instead.
+        """
         async with self._lock:
             self._want = False
             task, self._task = self._task, None
-            if self.state in (S.INITIALIZED, S.CLOSED) and (task is None or task.done()):
+            idle = task is None or task.done()
+            if idle and (
+                self.state in (S.INITIALIZED, S.CLOSED) or (error is None and self.state is S.FAILED)
+            ):
                 return
             if self.state not in (S.CLOSING, S.CLOSED, S.FAILED):
                 self._set(S.CLOSING, reason=reason)
@@ -122,7 +136,10 @@ class Supervisor:
                     await task
             self.connection = None
             self.retry_in = None
-            if self.state is not S.CLOSED:
+            if error is not None:
+                if self.state is not S.FAILED:
+                    self._fail(error, 0)
+            elif self.state is not S.CLOSED:
                 self._set(S.CLOSED, reason=reason)
 
     async def wait_for(self, states: set[ConnectionState], timeout: float | None) -> ConnectionState:
@@ -140,7 +157,8 @@ class Supervisor:
         refreshed = False
         while self._want:
             attempt += 1
-            self._set(S.CONNECTING, attempt=attempt, reason="opening the web-socket")
+            if self.state is not S.CONNECTING:
+                self._set(S.CONNECTING, attempt=attempt, reason="opening the web-socket")
             try:
                 conn = await self._open()
             except asyncio.CancelledError:
