@@ -68,6 +68,7 @@ class SdkRuntime:
             finally:
                 with contextlib.suppress(Exception):
                     loop.run_until_complete(loop.shutdown_asyncgens())
+                    loop.run_until_complete(loop.shutdown_default_executor())
                 loop.close()
 
         thread = threading.Thread(target=main, name=self.name, daemon=True)
