@@ -396,9 +396,9 @@ class ChatServer:
             self._build_settings()
             app = web.Application(client_max_size=cfg.max_body_bytes)
             app.router.add_route("*", "/{tail:.*}", self._rest)
-            self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+            self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
             await self._runner.setup()
-            site = web.SockSite(self._runner, rest_sock, ssl_context=cfg.ssl, shutdown_timeout=1.0)
+            site = web.SockSite(self._runner, rest_sock, ssl_context=cfg.ssl)
             await site.start()
             self._ws_server = await serve(
                 self._ws_handler,
@@ -501,6 +501,9 @@ class ChatServer:
         return user
 
     def _group_or_fail(self, guid: str, viewer: str | None = None) -> GroupRow:
+        """The group, or ``ERR_GUID_NOT_FOUND``; with ``viewer``, a private group
+        they do not belong to counts as not found (reads only: actions answer
+        ``ERR_NOT_A_MEMBER`` / ``ERR_PERMISSION_DENIED`` instead)."""
         group = self.store.group(guid)
         if group is None or (
             group.type == "private" and viewer is not None and not self.store.is_member(guid, viewer)
@@ -647,7 +650,7 @@ class ChatServer:
 
     def join_group(self, uid: str, guid: str, password: str | None = None) -> JSON:
         """``uid`` joins ``guid``; announces a ``joined`` action to the members."""
-        group = self._group_or_fail(guid, uid)
+        group = self._group_or_fail(guid)
         if self.store.is_member(guid, uid):
             raise _fail(ErrorCode.ALREADY_JOINED, f"The user {uid} is already a member of the group {guid}.")
         if group.type == "private":
@@ -664,7 +667,7 @@ class ChatServer:
 
     def leave_group(self, uid: str, guid: str, device_id: str = SERVER_DEVICE_ID) -> None:
         """``uid`` leaves ``guid``; every member (the leaver too) gets a ``left`` action."""
-        group = self._group_or_fail(guid, uid)
+        group = self._group_or_fail(guid)
         audience = self.store.member_uids(guid)
         if uid not in audience:
             raise _not_member(uid, guid)
@@ -776,7 +779,7 @@ class ChatServer:
         if receiver_type == "user":
             receiver_entity = {"entity": self._user_or_fail(receiver), "entityType": "user"}
         else:
-            group = self._group_or_fail(receiver, sender)
+            group = self._group_or_fail(receiver)
             if not self.store.is_member(receiver, sender):
                 raise _fail(
                     ErrorCode.NOT_A_MEMBER, f"The user {sender} is not a member of the group {receiver}."
@@ -1308,7 +1311,7 @@ class ChatServer:
 
     def _r_group_messages(self, c: _Call) -> _Reply:
         guid = c.params["guid"]
-        self._group_or_fail(guid, c.uid)
+        self._group_or_fail(guid)
         if not self.store.is_member(guid, c.uid):
             raise _not_member(c.uid, guid)
         return self._history(c, conversation=conversation_id(c.uid, guid, "group"))
@@ -1361,7 +1364,7 @@ class ChatServer:
 
     def _r_members(self, c: _Call) -> _Reply:
         guid = c.params["guid"]
-        self._group_or_fail(guid, c.uid)
+        self._group_or_fail(guid)
         if not self.store.is_member(guid, c.uid):
             raise _not_member(c.uid, guid)
         per_page = _q_int(c.query, "per_page", _PER_PAGE_DEFAULT, hi=_PER_PAGE_MAX)
@@ -1518,6 +1521,8 @@ class ChatServer:
         obj, problem = self._parse(raw)
         if obj is None:
             return ErrorCode.PROTOCOL_ERROR, problem or "malformed frame"
+        if "type" in obj and obj.get("sender") is None:
+            obj["sender"] = session.uid  # the socket knows who is speaking
         try:
             frame = fr.decode_object(obj)
         except ProtocolError as exc:
@@ -1557,7 +1562,7 @@ class ChatServer:
                 raise _fail(ErrorCode.UID_NOT_FOUND, f"The UID {receiver} does not exist.")
             targets = [s for s in self._hub.sessions_of(receiver) if s is not session]
         else:
-            self._group_or_fail(receiver, uid)
+            self._group_or_fail(receiver)
             members = self.store.member_uids(receiver)
             if uid not in members:
                 raise _fail(
