@@ -1,0 +1,127 @@
+"""Bad input gets a clear CometChat-style error and loses nothing; TLS with a
+self-signed certificate; host overrides in both spellings."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from cometchat_nb import (
+    ApiError,
+    AppSettings,
+    AppSettingsBuilder,
+    AuthError,
+    Client,
+    ConnectionState,
+    MemorySessionStore,
+    TextMessage,
+    TransportError,
+)
+from cometchat_nb.errors import ErrorCode, InvalidArgumentError
+from cometchat_nb.server import EmbeddedServer
+
+from .conftest import WAIT, MakeClient, settings_for
+
+S = ConnectionState
+
+
+async def test_wrong_app_id_is_refused(server: EmbeddedServer) -> None:
+    client = Client("not-this-app", settings_for(server), store=MemorySessionStore())
+    try:
+        with pytest.raises(AuthError) as info:
+            await client.login("superhero1", server.auth_key)
+        assert info.value.code == ErrorCode.INVALID_APPID
+    finally:
+        await client.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_server_down_gives_failed_to_fetch() -> None:
+    port = _free_port()  # nothing listens there
+    settings = AppSettings(client_host=f"http://127.0.0.1:{port}", admin_host=f"http://127.0.0.1:{port}")
+    client = Client("app", settings, store=MemorySessionStore())
+    try:
+        with pytest.raises(TransportError) as info:
+            await client.login("superhero1", "key")
+        assert info.value.code == ErrorCode.FAILED_TO_FETCH
+        assert f"127.0.0.1:{port}" in info.value.message
+        assert client.get_logged_in_user() is None
+    finally:
+        await client.close()
+
+
+async def test_empty_arguments_are_refused_locally(make_client: MakeClient) -> None:
+    client, _ = await make_client(None)
+    with pytest.raises(InvalidArgumentError) as info:
+        await client.login()
+    assert info.value.code == ErrorCode.MISSING_PARAMETERS
+    with pytest.raises(InvalidArgumentError):
+        Client("", None)
+
+
+async def test_malformed_frames_are_dropped_and_the_socket_kept(
+    server: EmbeddedServer, make_client: MakeClient
+) -> None:
+    bob, rec = await make_client("superhero2")
+    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_catchup()
+    garbage = ["not json", "[1,2]", '{"type":"message","body":{}}', '{"type":"presence","body":"x"}', "{}"]
+    assert server.push_frames("superhero2", garbage) == 1
+    server.send_message("superhero1", "superhero2", "still here")
+    (msg,) = await rec.wait_for("onTextMessageReceived")
+    assert msg.getText() == "still here"
+    assert bob.connection_state is S.CONNECTED
+    assert bob._supervisor.connection is not None and bob._supervisor.connection.bad_frames == len(garbage)
+
+
+async def test_oversized_message_is_refused_with_a_code(
+    server: EmbeddedServer, make_client: MakeClient
+) -> None:
+    alice, _ = await make_client("superhero1", manual=True)
+    with pytest.raises(ApiError) as info:
+        await alice.send_message(TextMessage("superhero2", "x" * 50_000, "user"))
+    assert info.value.code in (ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.BAD_REQUEST)
+    # nothing was stored
+    history = await alice.messages_request().setUID("superhero2").build().fetch_previous()
+    assert history == []
+
+
+async def test_tls_with_the_servers_ca_file_and_host_port_override() -> None:
+    with EmbeddedServer(tls=True) as tls_server:
+        assert tls_server.url.startswith("https://") and tls_server.ca_file
+        # "host:port" means https, as in the JS SDK
+        settings = (
+            AppSettingsBuilder()
+            .overrideClientHost(tls_server.client_host)
+            .overrideAdminHost(tls_server.client_host)
+            .setVerify(tls_server.ca_file)
+            .autoEstablishSocketConnection(False)
+            .build()
+        )
+        client = Client(tls_server.app_id, settings, store=MemorySessionStore(), backoff=lambda n: 0)
+        try:
+            await client.login("superhero1", tls_server.auth_key)
+            await client.connect()
+            assert client._hosts.websocket is not None and client._hosts.websocket.startswith("wss://")
+            sent = await client.send_message(TextMessage("superhero2", "over tls", "user"))
+            assert sent.id
+        finally:
+            await client.close()
+
+
+async def test_tls_untrusted_certificate_fails_clearly_without_retrying() -> None:
+    with EmbeddedServer(tls=True) as tls_server:
+        settings = settings_for(tls_server).replace(verify=True)  # system CAs: self-signed is not trusted
+        client = Client(tls_server.app_id, settings, store=MemorySessionStore(), backoff=lambda n: 0)
+        try:
+            with pytest.raises(TransportError) as info:
+                await client.login("superhero1", tls_server.auth_key)
+            assert "certificate" in info.value.message.lower()
+        finally:
+            await client.close()
