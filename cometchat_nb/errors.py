@@ -23,6 +23,7 @@ compare against constants instead of literals.
 from __future__ import annotations
 
 import builtins
+import reprlib
 from typing import Any
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "error_from_wire",
+    "short_repr",
 ]
 
 
@@ -99,7 +101,7 @@ AUTH_ERROR_CODES = frozenset(
 )
 
 
-class CometChatException(Exception):
+class CometChatException(Exception):  # noqa: N818 - CometChat API name
     """Root of every error raised by cometchat_nb.
 
     Mirrors the JS SDK's ``CometChatException``: ``code``, ``name``,
@@ -193,22 +195,45 @@ class TimeoutError(CometChatException, builtins.TimeoutError):  # noqa: A001
     default_code = ErrorCode.TIMEOUT
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel = 3
+_SHORT.maxstring = 80
+_SHORT.maxother = 80
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 6
+
+
+def short_repr(value: Any) -> str:
+    """A bounded ``repr`` for error messages.
+
+    Depth, length and item count are capped, so a huge or deeply nested value
+    received from the network can neither flood a log line nor hit the
+    recursion limit while an error message is being built.
+    """
+    text = _SHORT.repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
 def error_from_wire(obj: Any) -> CometChatException:
     """Build the right exception from an ``{"code", "message", ...}`` object.
 
     Unknown or partial shapes still give a usable exception, never a KeyError.
     """
     if not isinstance(obj, dict):
-        return ProtocolError(f"error envelope is not an object: {obj!r:.200}")
+        return ProtocolError(f"error envelope is not an object: {short_repr(obj)}")
     code = obj.get("code")
-    code_s = str(code) if code is not None else "ERR_UNKNOWN"
+    code_s = _text(code) if code is not None else "ERR_UNKNOWN"
     message = obj.get("message")
-    message_s = str(message) if message is not None else code_s
+    message_s = _text(message) if message is not None else code_s
     cls: type[ApiError] = AuthError if code_s in AUTH_ERROR_CODES else ApiError
     name = obj.get("name")
     return cls(
         message_s,
         code=code_s,
         details=obj.get("details"),
-        name=str(name) if name is not None else None,
+        name=_text(name) if name is not None else None,
     )
+
+
+def _text(value: Any) -> str:
+    # JSON scalars keep their text; containers (never valid here) are shown briefly
+    return value if isinstance(value, str) else short_repr(value)

@@ -20,10 +20,11 @@ on first access, so receiving a message costs one small object.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
-from .errors import InvalidArgumentError, ProtocolError
+from .errors import ErrorCode, InvalidArgumentError, ProtocolError, short_repr
 
 __all__ = [
     "CATEGORY",
@@ -54,7 +55,7 @@ class RECEIVER_TYPE:  # noqa: N801 - CometChat API name
     GROUP: Final = "group"
 
 
-class CATEGORY:  # noqa: N801 - CometChat API name
+class CATEGORY:
     """``CometChat.CATEGORY_*``: message categories."""
 
     MESSAGE: Final = "message"
@@ -85,6 +86,8 @@ def _req_str(obj: JSON, key: str, what: str) -> str:
         return str(value)
     if value is None:
         raise ProtocolError(f"{what} is missing required field {key!r}")
+    if value == "":
+        raise ProtocolError(f"{what} field {key!r} must not be empty")
     raise ProtocolError(f"{what} field {key!r} must be a string, got {type(value).__name__}")
 
 
@@ -105,9 +108,9 @@ def _opt_int(obj: JSON, key: str) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, float):
+    if isinstance(value, float) and math.isfinite(value):  # json.loads accepts Infinity/NaN
         return int(value)
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():  # not "²": int() refuses it
         return int(value)
     return None
 
@@ -130,10 +133,10 @@ def _put(out: JSON, key: str, value: Any) -> None:
 
 
 def _check_receiver_type(value: str) -> str:
-    if value not in _RECEIVER_TYPES:
+    if not isinstance(value, str) or value not in _RECEIVER_TYPES:
         raise InvalidArgumentError(
-            f"receiverType must be 'user' or 'group', got {value!r}",
-            code="INVALID_RECEIVER_TYPE",
+            f"receiverType must be 'user' or 'group', got {short_repr(value)}",
+            code=ErrorCode.INVALID_RECEIVER_TYPE,
         )
     return value
 
@@ -476,12 +479,14 @@ class BaseMessage:
         receiver = o.get("receiver")
         self.receiver_id = receiver if isinstance(receiver, str) else ""
         rtype = o.get("receiverType")
-        self.receiver_type = rtype if rtype in _RECEIVER_TYPES else RECEIVER_TYPE.USER
+        self.receiver_type = (
+            rtype if isinstance(rtype, str) and rtype in _RECEIVER_TYPES else RECEIVER_TYPE.USER
+        )
         sent_at = o.get("sentAt")
         self.sent_at = sent_at if type(sent_at) is int else _opt_int(o, "sentAt")
         self.updated_at = _opt_int(o, "updatedAt")
         data = o.get("data")
-        self.metadata = data.get("metadata") if isinstance(data, dict) else None
+        self.metadata = _opt_dict(data, "metadata") if isinstance(data, dict) else None
         if self.metadata is None:
             self.metadata = _opt_dict(o, "metadata")
         self.tags = _opt_list(o, "tags")
@@ -491,7 +496,11 @@ class BaseMessage:
         self._receiver = None
 
     def to_wire(self) -> JSON:
-        """The body of ``POST messages`` for this message."""
+        """The body of ``POST messages`` for this message.
+
+        ``metadata`` goes both at the top level and in ``data``, as the JS SDK's
+        ``setMetadata`` puts it.
+        """
         out: JSON = {
             "receiver": self.receiver_id,
             "receiverType": self.receiver_type,
@@ -499,6 +508,7 @@ class BaseMessage:
             "type": self.type,
             "data": self._wire_data(),
         }
+        _put(out, "metadata", self.metadata)
         _put(out, "muid", self.muid)
         _put(out, "tags", self.tags)
         _put(out, "parentId", self.parent_message_id)
@@ -515,11 +525,19 @@ class BaseMessage:
         d = self.raw.get("data")
         return d if isinstance(d, dict) else self._wire_data()
 
+    def _entity_of(self, role: str) -> User | Group | None:
+        # Derived lazily, so a malformed entity must not make a getter raise:
+        # fall back to the plain id, as the JS SDK keeps the uid string.
+        entities = self.data.get("entities")
+        try:
+            return _entity(entities.get(role)) if isinstance(entities, dict) else None
+        except ProtocolError:
+            return None
+
     @property
     def sender(self) -> User | None:
         if self._sender is None:
-            entities = self.data.get("entities")
-            ent = _entity(entities.get("sender")) if isinstance(entities, dict) else None
+            ent = self._entity_of("sender")
             if isinstance(ent, User):
                 self._sender = ent
             elif self.sender_uid:
@@ -529,8 +547,7 @@ class BaseMessage:
     @property
     def receiver(self) -> User | Group | None:
         if self._receiver is None:
-            entities = self.data.get("entities")
-            ent = _entity(entities.get("receiver")) if isinstance(entities, dict) else None
+            ent = self._entity_of("receiver")
             if ent is not None:
                 self._receiver = ent
             elif self.receiver_id:
@@ -693,9 +710,7 @@ class TextMessage(BaseMessage):
         receiver_type: str = RECEIVER_TYPE.USER,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            receiver_id, receiver_type, category=CATEGORY.MESSAGE, type="text", **kwargs
-        )
+        super().__init__(receiver_id, receiver_type, category=CATEGORY.MESSAGE, type="text", **kwargs)
         self.text = text
 
     def _fill_from_wire(self, o: JSON, source: str) -> None:
@@ -741,9 +756,7 @@ class CustomMessage(BaseMessage):
     ) -> None:
         if not custom_type:
             raise InvalidArgumentError("customType must not be empty")
-        super().__init__(
-            receiver_id, receiver_type, category=CATEGORY.CUSTOM, type=custom_type, **kwargs
-        )
+        super().__init__(receiver_id, receiver_type, category=CATEGORY.CUSTOM, type=custom_type, **kwargs)
         self.custom_data: JSON = dict(custom_data or {})
         self.sub_type: str | None = None
 

@@ -18,10 +18,12 @@ their defaults follow the JS SDK where it has one.
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from .errors import InvalidArgumentError
+from .errors import ErrorCode, InvalidArgumentError
 
 __all__ = ["PRESENCE", "REGIONS", "AppSettings", "AppSettingsBuilder"]
 
@@ -35,6 +37,13 @@ class PRESENCE:
     ALL_USERS: Final = "ALL_USERS"
     ROLES: Final = "ROLES"
     FRIENDS: Final = "FRIENDS"
+
+
+_PRESENCE_VALUES: Final = (PRESENCE.NONE, PRESENCE.ALL_USERS, PRESENCE.ROLES, PRESENCE.FRIENDS)
+
+
+def _invalid(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(message, code=ErrorCode.INVALID_PARAMETER)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,22 +96,52 @@ class AppSettings:
                 f"region must be one of {', '.join(REGIONS)}, got {self.region!r}",
                 code="ERR_INVALID_REGION",
             )
-        if self.presence_subscription not in vars(PRESENCE).values():
-            raise InvalidArgumentError(f"unknown presence subscription {self.presence_subscription!r}")
+        if self.presence_subscription not in _PRESENCE_VALUES:
+            raise _invalid(
+                f"unknown presence subscription {self.presence_subscription!r}; "
+                f"expected one of {', '.join(_PRESENCE_VALUES)}"
+            )
+        if not all(isinstance(r, str) for r in self.roles):
+            raise _invalid("roles must be role names (strings)")
+        # type checks first: a str or NaN would otherwise pass or break the comparisons below
+        numbers = (
+            "ping_interval",
+            "pong_timeout",
+            "connect_timeout",
+            "request_timeout",
+            "reconnect_min_delay",
+            "reconnect_max_delay",
+            "reconnect_factor",
+            "suspend_after",
+            "suspended_retry",
+        )
+        for name in numbers:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+                raise _invalid(f"{name} must be a number of seconds, got {value!r}")
+        for name in ("catch_up_page_size", "catch_up_max_messages", "outbound_queue_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise _invalid(f"{name} must be an integer, got {value!r}")
         for name in ("ping_interval", "pong_timeout", "connect_timeout", "request_timeout"):
             if getattr(self, name) <= 0:
-                raise InvalidArgumentError(f"{name} must be > 0")
+                raise _invalid(f"{name} must be > 0")
         for name in ("reconnect_min_delay", "reconnect_max_delay", "suspend_after", "suspended_retry"):
             if getattr(self, name) < 0:
-                raise InvalidArgumentError(f"{name} must be >= 0")
+                raise _invalid(f"{name} must be >= 0")
         if self.reconnect_factor < 1:
-            raise InvalidArgumentError("reconnect_factor must be >= 1")
-        if self.max_reconnect_attempts is not None and self.max_reconnect_attempts < 1:
-            raise InvalidArgumentError("max_reconnect_attempts must be >= 1 or None")
+            raise _invalid("reconnect_factor must be >= 1")
+        attempts = self.max_reconnect_attempts
+        if attempts is not None and (
+            isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1
+        ):
+            raise _invalid("max_reconnect_attempts must be an integer >= 1 or None")
         if self.outbound_queue_size < 0:
-            raise InvalidArgumentError("outbound_queue_size must be >= 0")
+            raise _invalid("outbound_queue_size must be >= 0")
         if not 1 <= self.catch_up_page_size <= 1000:
-            raise InvalidArgumentError("catch_up_page_size must be within 1..1000")
+            raise _invalid("catch_up_page_size must be within 1..1000")
+        if self.catch_up_max_messages < 0:
+            raise _invalid("catch_up_max_messages must be >= 0")
 
     def replace(self, **changes: object) -> AppSettings:
         """A copy with some fields changed (validated again)."""
@@ -143,11 +182,17 @@ class AppSettingsBuilder:
         """Receive presence of every user."""
         return self._set(presence_subscription=PRESENCE.ALL_USERS, roles=())
 
-    def subscribePresenceForRoles(self, roles: list[str] | tuple[str, ...]) -> AppSettingsBuilder:  # noqa: N802
+    def subscribePresenceForRoles(self, roles: Sequence[str]) -> AppSettingsBuilder:  # noqa: N802
         """Receive presence of users having one of ``roles``."""
-        if isinstance(roles, str) or not all(isinstance(r, str) for r in roles):
-            raise InvalidArgumentError("roles must be a list of role names")
-        return self._set(presence_subscription=PRESENCE.ROLES, roles=tuple(roles))
+        if isinstance(roles, str):
+            raise _invalid("roles must be a list of role names, not one string")
+        try:
+            names = tuple(roles)  # once: a generator cannot be checked and then stored
+        except TypeError:
+            raise _invalid(f"roles must be a list of role names, got {roles!r}") from None
+        if not all(isinstance(r, str) for r in names):
+            raise _invalid("roles must be a list of role names")
+        return self._set(presence_subscription=PRESENCE.ROLES, roles=names)
 
     def subscribePresenceForFriends(self) -> AppSettingsBuilder:  # noqa: N802
         """Receive presence of friends only."""
@@ -202,9 +247,13 @@ class AppSettingsBuilder:
         """Socket open+auth timeout and REST request timeout."""
         return self._set(connect_timeout=connect, request_timeout=request)
 
-    def enableCatchUp(self, enabled: bool = True, *, page_size: int = 100, max_messages: int = 10_000) -> AppSettingsBuilder:  # noqa: N802
+    def enableCatchUp(  # noqa: N802
+        self, enabled: bool = True, *, page_size: int = 100, max_messages: int = 10_000
+    ) -> AppSettingsBuilder:
         """Fetch messages missed while disconnected and deliver them once (default on)."""
-        return self._set(catch_up=bool(enabled), catch_up_page_size=page_size, catch_up_max_messages=max_messages)
+        return self._set(
+            catch_up=bool(enabled), catch_up_page_size=page_size, catch_up_max_messages=max_messages
+        )
 
     def setOutboundQueueSize(self, size: int) -> AppSettingsBuilder:  # noqa: N802
         """How many typing/receipt frames to hold while disconnected (0 = fail at once)."""

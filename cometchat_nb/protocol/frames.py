@@ -21,11 +21,12 @@ this module stays stdlib-only.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from ..errors import ProtocolError
+from ..errors import ProtocolError, short_repr
 from ..models import (
     BaseMessage,
     MessageReceipt,
@@ -411,7 +412,7 @@ def _int(obj: JSON, key: str) -> int | None:
         return None
     if isinstance(v, int):
         return v
-    if isinstance(v, float):
+    if isinstance(v, float) and math.isfinite(v):  # json.loads accepts Infinity/NaN
         return int(v)
     return None
 
@@ -438,7 +439,7 @@ def _receiver_type(obj: JSON) -> str | None:
         return None
     norm = _RT_ALIASES.get(rt)
     if norm is None:
-        raise ProtocolError(f"unknown receiverType {rt!r} (expected 'user' or 'group')")
+        raise ProtocolError(f"unknown receiverType {short_repr(rt)} (expected 'user' or 'group')")
     return norm
 
 
@@ -461,7 +462,7 @@ def _decode_auth(obj: JSON) -> AuthRequest | AuthResult:
             raise ProtocolError("auth frame: 'body.auth' must be a non-empty string (the JWT)")
         sub = body.get("presenceSubscription") or "NONE"
         if sub not in PRESENCE_SUBSCRIPTIONS:
-            raise ProtocolError(f"auth frame: unknown presenceSubscription {sub!r}")
+            raise ProtocolError(f"auth frame: unknown presenceSubscription {short_repr(sub)}")
         roles = body.get("roles") or ()
         if not isinstance(roles, (list, tuple)) or not all(isinstance(r, str) for r in roles):
             raise ProtocolError("auth frame: 'body.roles' must be a list of strings")
@@ -477,8 +478,8 @@ def _decode_auth(obj: JSON) -> AuthRequest | AuthResult:
         )
     error = body.get("error")
     return AuthResult(
-        code=str(body.get("code", "")),
-        status=str(body.get("status", "")),
+        code=_s(body, "code") or "",
+        status=_s(body, "status") or "",
         error=error if isinstance(error, dict) else None,
         **env,
     )
@@ -488,7 +489,9 @@ def _decode_typing(obj: JSON) -> TypingFrame:
     body = _body(obj, "typing_indicator")
     action = body.get("action")
     if action not in ("started", "ended"):
-        raise ProtocolError(f"typing_indicator: action must be 'started' or 'ended', got {action!r}")
+        raise ProtocolError(
+            f"typing_indicator: action must be 'started' or 'ended', got {short_repr(action)}"
+        )
     env = _env(obj)
     meta = body.get("metadata")
     return TypingFrame(
@@ -504,7 +507,9 @@ def _decode_receipt(obj: JSON) -> ReceiptFrame:
     action = body.get("action")
     receipt_type = _RECEIPT_TYPES.get(action) if isinstance(action, str) else None
     if receipt_type is None:
-        raise ProtocolError(f"receipts: unknown action {action!r}")
+        raise ProtocolError(
+            f"receipts: unknown action {short_repr(action)} (expected one of {', '.join(_RECEIPT_TYPES)})"
+        )
     message_id = _s(body, "messageId")
     if not message_id:
         raise ProtocolError("receipts: 'body.messageId' is missing")
@@ -523,7 +528,9 @@ def _decode_presence(obj: JSON) -> PresenceFrame:
     body = _body(obj, "presence")
     action = body.get("action")
     if action not in ("online", "available", "offline"):
-        raise ProtocolError(f"presence: unknown action {action!r}")
+        raise ProtocolError(
+            f"presence: unknown action {short_repr(action)} (expected online, available or offline)"
+        )
     env = _env(obj)
     user = _user(body, env["sender"], "presence")
     ts = _int(body, "timestamp")
@@ -554,7 +561,20 @@ def _decode_reaction(obj: JSON) -> ReactionFrame:
 
 
 def decode_object(obj: Any, *, source: str = "live") -> Frame:
-    """Decode one already-parsed JSON frame (see :func:`decode`)."""
+    """Decode one already-parsed JSON frame (see :func:`decode`).
+
+    Raises :class:`ProtocolError` for anything that is not a valid frame.
+    """
+    try:
+        return _decode_object(obj, source)
+    except RecursionError:
+        # A parser with a fixed depth limit (orjson: 1024) can hand us nesting
+        # that models.message_from_wire (action → edited message → …) cannot
+        # walk on a deep call stack.
+        raise ProtocolError("frame is nested too deeply") from None
+
+
+def _decode_object(obj: Any, source: str) -> Frame:
     if not isinstance(obj, dict):
         raise ProtocolError(f"a frame must be a JSON object, got {type(obj).__name__}")
     frame_type = obj.get("type")
@@ -595,8 +615,10 @@ def decode_object(obj: Any, *, source: str = "live") -> Frame:
         return ErrorFrame(
             code=_s(body, "code") or "ERR_UNKNOWN", message=_s(body, "message") or "", **_env(obj)
         )
-    body = obj.get("body")
-    return UnknownFrame(frame_type=frame_type, body=body if isinstance(body, dict) else {}, **_env(obj))
+    raw_body = obj.get("body")
+    return UnknownFrame(
+        frame_type=frame_type, body=raw_body if isinstance(raw_body, dict) else {}, **_env(obj)
+    )
 
 
 def decode(data: str | bytes, *, loads: Loads = json.loads, source: str = "live") -> Frame:

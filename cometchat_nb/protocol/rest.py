@@ -17,13 +17,14 @@
 
 from __future__ import annotations
 
+import math
 import string
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote, urlencode, urlsplit
 
 from .._version import __version__
-from ..errors import InvalidArgumentError, ProtocolError, error_from_wire
+from ..errors import InvalidArgumentError, ProtocolError, error_from_wire, short_repr
 
 __all__ = [
     "API_VERSION",
@@ -192,7 +193,7 @@ def parse_envelope(obj: Any) -> tuple[Any, JSON]:
             return obj["data"], meta if isinstance(meta, dict) else {}
         if "error" in obj:
             raise error_from_wire(obj["error"])
-    raise ProtocolError(f"response is neither a data nor an error envelope: {obj!r:.200}")
+    raise ProtocolError(f"response is neither a data nor an error envelope: {short_repr(obj)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +254,11 @@ class Meta:
         cur = None
         if isinstance(c, dict):
             cid = c.get("id")
+            affix = c.get("affix")
             cur = Cursor(
-                affix=str(c.get("affix", "prepend")),
+                affix=affix if isinstance(affix, str) and affix else "prepend",
                 sent_at=_int(c.get("sentAt"), 0) if c.get("sentAt") is not None else None,
-                id=str(cid) if cid is not None else None,
+                id=str(cid) if isinstance(cid, (str, int)) and not isinstance(cid, bool) else None,
             )
         return cls(pagination=pag, cursor=cur)
 
@@ -272,9 +274,22 @@ def _int(v: Any, default: int) -> int:
         return default
     if isinstance(v, int):
         return v
-    if isinstance(v, str) and v.lstrip("-").isdigit():
+    if isinstance(v, float) and math.isfinite(v):
         return int(v)
+    if isinstance(v, str):
+        digits = v[1:] if v.startswith("-") else v
+        if digits.isascii() and digits.isdigit():  # not "--5" or "²": int() refuses both
+            return int(v)
     return default
+
+
+def _port(v: Any) -> int | None:
+    """A TCP port from JSON (``8443``, ``8443.0`` or ``"8443"``), else None."""
+    if isinstance(v, bool):
+        return None
+    if (isinstance(v, float) and v.is_integer()) or (isinstance(v, str) and v.isascii() and v.isdigit()):
+        v = int(v)
+    return v if isinstance(v, int) and 0 < v < 65536 else None
 
 
 # ----------------------------------------------------------------------------
@@ -292,16 +307,27 @@ class Hosts:
     websocket: str | None = None
 
     def url(self, endpoint: Endpoint | str, **params: str) -> str:
-        ep = ENDPOINTS[endpoint] if isinstance(endpoint, str) else endpoint
+        """Full URL of ``endpoint`` (a name in :data:`ENDPOINTS` or an :class:`Endpoint`)."""
+        if isinstance(endpoint, str):
+            ep = ENDPOINTS.get(endpoint)
+            if ep is None:
+                raise InvalidArgumentError(f"unknown endpoint {endpoint!r}")
+        else:
+            ep = endpoint
         base = self.admin if ep.admin else self.client
         return f"{base.rstrip('/')}/{endpoint_path(ep.name, **params)}"
 
 
 def cloud_hosts(app_id: str, region: str) -> Hosts:
-    """The CometChat cloud's URLs for an app (protocol.md §2.1)."""
+    """The CometChat cloud's URLs for an app (protocol.md §2.1).
+
+    Region ``private`` is replaced by the app id, as the JS SDK's ``init()`` does.
+    """
     if not app_id:
         raise InvalidArgumentError("AppID cannot be empty. Please specify a valid appID.")
     r = region.lower()
+    if r == "private":
+        r = app_id
     return Hosts(
         client=f"https://{app_id}.apiclient-{r}.cometchat.io/{API_VERSION}",
         admin=f"https://{app_id}.api-{r}.cometchat.io/{API_VERSION}",
@@ -313,17 +339,26 @@ def normalize_override(host: str) -> str:
 
     ``host:port[/path]`` becomes ``https://host:port[/path]`` (the JS SDK's
     rule: no version prefix is added); a value with a scheme
-    (``http://127.0.0.1:8080/v3.0``) is used as given.
+    (``http://127.0.0.1:8080/v3.0``) is used as given. A trailing ``/`` is
+    dropped. Anything else (no host, a bad port, whitespace, another scheme)
+    raises :class:`InvalidArgumentError`.
     """
-    h = host.strip().rstrip("/")
+    h = host.strip()
     if not h:
         raise InvalidArgumentError("host override must not be empty")
     if "://" not in h:
         h = "https://" + h
+    bad = InvalidArgumentError(f"host override {host!r} is not host[:port][/path] or an http(s) URL")
+    if any(c.isspace() for c in h):
+        raise bad
     parts = urlsplit(h)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidArgumentError(f"host override {host!r} is not host[:port][/path] or an http(s) URL")
-    return h
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise bad
+    try:
+        parts.port  # noqa: B018 - validates it: "host:abc" or "host:99999" raise ValueError
+    except ValueError:
+        raise bad from None
+    return h.rstrip("/")
 
 
 def initial_hosts(
@@ -369,14 +404,11 @@ class ServerSettings:
                 raise ProtocolError(f"settings is missing {key!r}")
             return v
 
-        chat_host = (
-            obj.get("CHAT_HOST_OVERRIDE") or obj.get("CHAT_HOST_APP_SPECIFIC") or need("CHAT_HOST")
-        )
+        chat_host = obj.get("CHAT_HOST_OVERRIDE") or obj.get("CHAT_HOST_APP_SPECIFIC") or need("CHAT_HOST")
         port = need("CHAT_WSS_PORT")
-        try:
-            port_i = int(port)
-        except (TypeError, ValueError):
-            raise ProtocolError(f"settings CHAT_WSS_PORT is not a port: {port!r}") from None
+        port_i = _port(port)
+        if port_i is None:
+            raise ProtocolError(f"settings CHAT_WSS_PORT is not a port: {short_repr(port)}")
         tls = obj.get(SETTINGS_TLS_KEY, True)
         return cls(
             client_api_host=str(need("CLIENT_API_HOST")),

@@ -36,7 +36,11 @@ def full_jitter(
     if max_delay <= 0:
         return 0.0
     step = min(attempt - 1, 62)  # keep the power finite
-    ceiling = min(max_delay, min_delay * factor**step)
+    try:
+        growth = min_delay * factor**step
+    except OverflowError:  # float ** raises instead of giving inf (factor=1e9, step=62)
+        growth = max_delay
+    ceiling = min(max_delay, growth)
     return min(max_delay, min_delay + rand() * ceiling)
 
 
