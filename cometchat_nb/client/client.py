@@ -163,6 +163,19 @@ class _Session:
     logged_in_at: float
 
 
+def _action_on(data: Any) -> BaseMessage:
+    """The message an edit/delete answer is about.
+
+    ``PUT``/``DELETE messages/{id}`` answer the ``edited``/``deleted`` action
+    message; like the JS SDK (``getActionOn()``) return the message it acts
+    on. A bare message (an older server) is returned as is.
+    """
+    msg = message_from_wire(data, source="sent")
+    if isinstance(msg, Action) and isinstance(msg.action_on, BaseMessage):
+        return msg.action_on
+    return msg
+
+
 def _as_int(message_id: str | None) -> int:
     return int(message_id) if message_id is not None and message_id.isascii() and message_id.isdigit() else 0
 
@@ -432,6 +445,9 @@ class Client:
         if not isinstance(me, dict):
             raise ProtocolError("PUT me answered no user object")
         user = User.from_wire(me)
+        # As the JS SDK (which stores the logged-in user with status "online"):
+        # PUT me runs before any socket, so the server still reports "offline".
+        user.status = User.STATUS_ONLINE
         jwt = me.get("jwt")
         if not isinstance(jwt, str) or not jwt:
             raise ProtocolError("PUT me answered no jwt: the server cannot be used for the web-socket")
@@ -1052,13 +1068,13 @@ class Client:
                 "editMessage needs a message with an id", code=ErrorCode.MISSING_PARAMETERS
             )
         data, _ = await self._call("updateMessage", path={"messageId": message.id}, body=message.to_wire())
-        return message_from_wire(data, source="sent")
+        return _action_on(data)
 
     async def delete_message(self, message_id: str | int) -> BaseMessage:
         """Delete a message you sent; returns it with ``deletedAt`` set."""
         self._bind()
         data, _ = await self._call("deleteMessage", path={"messageId": str(message_id)})
-        return message_from_wire(data, source="sent")
+        return _action_on(data)
 
     async def get_message(self, message_id: str | int) -> BaseMessage:
         """One message by id (if you can read it)."""

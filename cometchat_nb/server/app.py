@@ -857,7 +857,11 @@ class ChatServer:
 
     def edit_message(self, uid: str, mid: str, body: JSON, device_id: str = SERVER_DEVICE_ID) -> JSON:
         """``PUT messages/{id}``: the sender edits text, customData or metadata;
-        an ``edited`` action is stored and pushed to the conversation."""
+        an ``edited`` action is stored and pushed to the conversation.
+
+        Returns that action (``data.entities.on.entity`` is the edited
+        message): the JS SDK's ``editMessage`` resolves with its ``actionOn``.
+        """
         message = self._own_message(uid, mid)
         if "deletedAt" in message:
             raise _bad(f"The message {mid} was deleted and cannot be edited.")
@@ -890,16 +894,23 @@ class ChatServer:
         return self._change_message(updated, "edited", uid, device_id, now)
 
     def delete_message(self, uid: str, mid: str, device_id: str = SERVER_DEVICE_ID) -> JSON:
-        """``DELETE messages/{id}``: soft delete by the sender (idempotent); a
-        ``deleted`` action is stored and pushed to the conversation."""
+        """``DELETE messages/{id}``: soft delete by the sender; a ``deleted``
+        action is stored and pushed to the conversation.
+
+        Returns that action, like :meth:`edit_message` (the JS SDK's
+        ``deleteMessage`` resolves with its ``actionOn``). Idempotent: deleting
+        again stores and pushes nothing and answers an (unstored) action
+        about the message as it was deleted.
+        """
         message = self._own_message(uid, mid)
         if "deletedAt" in message:
-            return message
+            return self._message_action(message, "deleted", uid, message["deletedAt"])
         now = _now()
         updated = {**message, "deletedAt": now, "deletedBy": uid, "updatedAt": now}
         return self._change_message(updated, "deleted", uid, device_id, now)
 
-    def _change_message(self, updated: JSON, action: str, uid: str, device_id: str, now: int) -> JSON:
+    def _message_action(self, updated: JSON, action: str, uid: str, now: int) -> JSON:
+        """An ``edited``/``deleted`` action message about ``updated`` (not stored)."""
         actor = self._user_or_fail(uid)
         receiver_entity = updated["data"].get("entities", {}).get("receiver")
         entities: JSON = {
@@ -908,24 +919,26 @@ class ChatServer:
         }
         if receiver_entity is not None:
             entities["for"] = receiver_entity
+        return {
+            "conversationId": updated["conversationId"],
+            "sender": uid,
+            "receiver": updated["receiver"],
+            "receiverType": updated["receiverType"],
+            "category": "action",
+            "type": "message",
+            "data": {"action": action, "entities": entities},
+            "sentAt": now,
+            "updatedAt": now,
+        }
+
+    def _change_message(self, updated: JSON, action: str, uid: str, device_id: str, now: int) -> JSON:
+        """Store ``updated`` and an action about it, push the action; return the stored action."""
+        notice = self._message_action(updated, action, uid, now)
         with self.store.transaction():
             self.store.replace_message(updated)
-            notice = self.store.add_message(
-                {
-                    "conversationId": updated["conversationId"],
-                    "sender": uid,
-                    "receiver": updated["receiver"],
-                    "receiverType": updated["receiverType"],
-                    "category": "action",
-                    "type": "message",
-                    "data": {"action": action, "entities": entities},
-                    "sentAt": now,
-                    "updatedAt": now,
-                },
-                now=now,
-            )
-        self._fanout(notice, self._audience(notice), device_id)
-        return updated
+            stored = self.store.add_message(notice, now=now)
+        self._fanout(stored, self._audience(stored), device_id)
+        return stored
 
     # -- admin helpers -------------------------------------------------------------
     def push_frames(self, uid: str, frames: Iterable[str | bytes]) -> int:

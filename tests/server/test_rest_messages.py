@@ -156,7 +156,8 @@ def test_edit_and_delete(rest: Rest, one: Login, two: Login) -> None:
     assert error_code(r) == ErrorCode.PERMISSION_DENIED
     r = rest.call("PUT", f"/messages/{msg['id']}", token=one.token, json={})
     assert error_code(r) == ErrorCode.BAD_REQUEST
-    edited = data(
+    # the answer is the `edited` action; the JS SDK resolves editMessage with its actionOn
+    edit_action = data(
         rest.call(
             "PUT",
             f"/messages/{msg['id']}",
@@ -164,6 +165,10 @@ def test_edit_and_delete(rest: Rest, one: Login, two: Login) -> None:
             json={"data": {"text": "fixed", "metadata": {"e": 1}}},
         )
     )
+    assert (edit_action["category"], edit_action["type"]) == ("action", "message")
+    assert edit_action["data"]["action"] == "edited" and int(edit_action["id"]) > int(msg["id"])
+    edited = edit_action["data"]["entities"]["on"]["entity"]
+    assert edit_action["data"]["entities"]["on"]["entityType"] == "message"
     assert edited["data"]["text"] == "fixed" and edited["editedBy"] == "superhero1" and edited["editedAt"]
     assert edited["data"]["metadata"] == {"e": 1} and edited["id"] == msg["id"]
     assert data(rest.call("GET", f"/messages/{msg['id']}", token=two.token))["data"]["text"] == "fixed"
@@ -172,12 +177,13 @@ def test_edit_and_delete(rest: Rest, one: Login, two: Login) -> None:
         error_code(rest.call("DELETE", f"/messages/{msg['id']}", token=two.token))
         == ErrorCode.PERMISSION_DENIED
     )
-    deleted = data(rest.call("DELETE", f"/messages/{msg['id']}", token=one.token))
+    delete_action = data(rest.call("DELETE", f"/messages/{msg['id']}", token=one.token))
+    assert delete_action["category"] == "action" and delete_action["data"]["action"] == "deleted"
+    deleted = delete_action["data"]["entities"]["on"]["entity"]
     assert deleted["deletedBy"] == "superhero1" and deleted["deletedAt"]
-    assert (
-        data(rest.call("DELETE", f"/messages/{msg['id']}", token=one.token))["deletedAt"]
-        == deleted["deletedAt"]
-    )
+    again = data(rest.call("DELETE", f"/messages/{msg['id']}", token=one.token))  # idempotent
+    assert again["data"]["action"] == "deleted" and "id" not in again
+    assert again["data"]["entities"]["on"]["entity"]["deletedAt"] == deleted["deletedAt"]
     r = rest.call("PUT", f"/messages/{msg['id']}", token=one.token, json={"data": {"text": "zombie"}})
     assert error_code(r) == ErrorCode.BAD_REQUEST
 
@@ -204,7 +210,7 @@ def test_edit_custom_message(rest: Rest, one: Login) -> None:
     edited = data(
         rest.call("PUT", f"/messages/{msg['id']}", token=one.token, json={"data": {"customData": {"q": 2}}})
     )
-    assert edited["data"]["customData"] == {"q": 2}
+    assert edited["data"]["entities"]["on"]["entity"]["data"]["customData"] == {"q": 2}
 
 
 def _page(rest: Rest, who: Login, path: str, **params: Any) -> tuple[list[int], dict[str, Any]]:

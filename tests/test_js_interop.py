@@ -1,0 +1,196 @@
+"""A Python SDK user and an OFFICIAL JS SDK user (Node, ``tests/js/driver.js``)
+talk through the embedded server: text both ways, typing both ways and
+presence both ways, over plain http/ws and over TLS."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from cometchat_nb import CustomMessage, TextMessage, TypingIndicator
+from cometchat_nb.server import EmbeddedServer
+
+from .client.conftest import Recorder
+from .node_driver import WAIT, MakePy, NodeDriver, python_clients, require_node
+
+pytestmark = pytest.mark.node
+
+JS_UID = "superhero1"
+PY_UID = "superhero2"
+
+
+@pytest.fixture(params=["plain", "tls"])
+def server(request: pytest.FixtureRequest) -> Iterator[EmbeddedServer]:
+    require_node()
+    with EmbeddedServer(tls=request.param == "tls", auth_timeout=5.0) as srv:
+        yield srv
+
+
+@pytest.fixture
+async def make_py(server: EmbeddedServer) -> AsyncIterator[MakePy]:
+    async with python_clients(server) as make:
+        yield make
+
+
+def presence(rec: Recorder, name: str, uid: str) -> list[object]:
+    return [u for u in rec.args(name) if u.uid == uid]
+
+
+async def test_python_and_official_js_sdk_chat_type_and_see_each_other(
+    server: EmbeddedServer, make_py: MakePy, tmp_path: Path
+) -> None:
+    py, rec = await make_py(PY_UID)
+    # auto mode (autoEstablishSocketConnection on), subscribePresenceForAllUsers
+    js = NodeDriver(server, "interop", tmp_path / "localStorage.json", uid=JS_UID)
+    try:
+        await js.step("init")
+        await js.step("login")
+        await js.expect("onConnected")  # login opened the socket by itself
+        await js.expect("ready")
+        # both SDKs report their logged-in user as online
+        js_me = (await js.call("getLoggedInUser"))["user"]
+        assert (js_me["uid"], js_me["status"]) == (JS_UID, "online")
+        py_me = py.get_logged_in_user()
+        assert py_me is not None and (py_me.uid, py_me.getStatus()) == (PY_UID, "online")
+
+        # presence JS → Python: the JS user came online
+        await rec.wait(lambda r: bool(presence(r, "onUserOnline", JS_UID)))
+        (js_online,) = presence(rec, "onUserOnline", JS_UID)
+        assert js_online.getStatus() == "online" and js_online.getName() == "Iron Man"
+
+        # text Python → JS
+        sent = await py.send_message(TextMessage(JS_UID, "hello node", "user"))
+        got = await js.expect("onTextMessageReceived", id=sent.id)
+        assert (got["text"], got["sender"], got["receiver"], got["receiverType"]) == (
+            "hello node",
+            PY_UID,
+            JS_UID,
+            "user",
+        )
+
+        # text JS → Python
+        reply = (await js.call("sendMessage", to=PY_UID, text="hello python"))["message"]
+        await rec.wait(lambda r: any(m.id == reply["id"] for m in r.args("onTextMessageReceived")))
+        (msg,) = [m for m in rec.args("onTextMessageReceived") if m.id == reply["id"]]
+        assert msg.getText() == "hello python" and msg.getSender().getUid() == JS_UID
+        assert msg.getReceiverId() == PY_UID and msg.getConversationId() == sent.getConversationId()
+
+        # typing JS → Python
+        await js.call("startTyping", to=PY_UID, metadata={"mood": "curious"})
+        (typing,) = await rec.wait_for("onTypingStarted")
+        assert typing.getSender().getUid() == JS_UID
+        assert (typing.getReceiverId(), typing.getReceiverType()) == (PY_UID, "user")
+        assert typing.getMetadata() == {"mood": "curious"}
+        await js.call("endTyping", to=PY_UID)
+        (ended,) = await rec.wait_for("onTypingEnded")
+        assert ended.getSender().getUid() == JS_UID
+
+        # typing Python → JS
+        await py.start_typing(TypingIndicator(JS_UID, "user", {"mood": "busy"}))
+        started = await js.expect("onTypingStarted")
+        assert (started["sender"], started["receiver"], started["metadata"]) == (
+            PY_UID,
+            JS_UID,
+            {"mood": "busy"},
+        )
+        await py.end_typing(TypingIndicator(JS_UID, "user"))
+        assert (await js.expect("onTypingEnded"))["sender"] == PY_UID
+
+        # presence Python → JS: offline, then online again
+        await py.disconnect()
+        off = await js.expect("onUserOffline", uid=PY_UID)
+        assert off["status"] == "offline" and off["lastActiveAt"]
+        await py.connect(timeout=WAIT)
+        on = await js.expect("onUserOnline", uid=PY_UID)
+        assert on["status"] == "online"
+
+        # presence JS → Python: the JS user disconnects, then connects again
+        await js.call("disconnect")
+        await rec.wait(lambda r: bool(presence(r, "onUserOffline", JS_UID)))
+        (js_offline,) = presence(rec, "onUserOffline", JS_UID)
+        assert js_offline.getStatus() == "offline" and js_offline.getLastActiveAt()
+        await js.call("connect")
+        await js.expect("ready")
+        await rec.wait(lambda r: len(presence(r, "onUserOnline", JS_UID)) == 2)
+
+        # and the reconnected JS user still gets messages
+        again = await py.send_message(TextMessage(JS_UID, "still there?", "user"))
+        assert (await js.expect("onTextMessageReceived", id=again.id))["text"] == "still there?"
+        assert not js.seen("error")
+        assert js.exit_code() == 0
+    finally:
+        js.close()
+
+
+async def test_edits_deletes_custom_and_group_messages_cross_the_sdks(
+    server: EmbeddedServer, make_py: MakePy, tmp_path: Path
+) -> None:
+    """``PUT``/``DELETE messages/{id}`` answer the edited/deleted *action* (the
+    JS SDK resolves editMessage/deleteMessage with its ``actionOn``), and both
+    SDKs see the other's edits, deletions, custom and group messages."""
+    py, rec = await make_py(PY_UID)
+    js = NodeDriver(server, "login", tmp_path / "localStorage.json", uid=JS_UID)
+    try:
+        await js.expect("ready")
+
+        # JS edits and deletes its own message; the results are the message itself
+        sent = (await js.call("sendMessage", to=PY_UID, text="tpyo", metadata={"v": 1}))["message"]
+        edited = (await js.call("editMessage", to=PY_UID, id=sent["id"], text="typo"))["message"]
+        assert (edited["id"], edited["text"], edited["category"]) == (sent["id"], "typo", "message")
+        assert edited["editedAt"] and edited["metadata"] == {"v": 1}
+        (on_edit,) = await rec.wait_for("onMessageEdited")
+        assert on_edit.id == sent["id"] and on_edit.getText() == "typo"
+        deleted = (await js.call("deleteMessage", id=sent["id"]))["message"]
+        assert deleted["id"] == sent["id"] and deleted["deletedAt"]
+        (on_delete,) = await rec.wait_for("onMessageDeleted")
+        assert on_delete.id == sent["id"] and on_delete.getDeletedAt()
+        details = (await js.call("getMessageDetails", id=sent["id"]))["message"]
+        assert details["deletedAt"] == deleted["deletedAt"] and details["text"] == "typo"
+
+        # Python edits and deletes; JS hears both
+        mine = await py.send_message(TextMessage(JS_UID, "helo", "user"))
+        await js.expect("onTextMessageReceived", id=mine.id)
+        mine.setText("hello")
+        fixed = await py.edit_message(mine)
+        assert fixed.id == mine.id and fixed.getText() == "hello" and fixed.getEditedAt()
+        js_edit = await js.expect("onMessageEdited", id=mine.id)
+        assert js_edit["text"] == "hello" and js_edit["editedAt"] and js_edit["sender"] == PY_UID
+        gone = await py.delete_message(mine.id)
+        assert gone.id == mine.id and gone.getDeletedAt()
+        assert (await js.expect("onMessageDeleted", id=mine.id))["deletedAt"]
+
+        # custom messages both ways
+        custom = CustomMessage(JS_UID, "user", "location", {"lat": 52.5})
+        custom.setMetadata({"k": "v"})
+        sent_custom = await py.send_custom_message(custom)
+        got_custom = await js.expect("onCustomMessageReceived", id=sent_custom.id)
+        assert (got_custom["type"], got_custom["category"]) == ("location", "custom")
+        assert got_custom["customData"] == {"lat": 52.5} and got_custom["metadata"] == {"k": "v"}
+        js_custom = (await js.call("sendCustomMessage", to=PY_UID, customType="poll", data={"q": "tea?"}))[
+            "message"
+        ]
+        await rec.wait(lambda r: any(m.id == js_custom["id"] for m in r.args("onCustomMessageReceived")))
+        (py_custom,) = [m for m in rec.args("onCustomMessageReceived") if m.id == js_custom["id"]]
+        assert py_custom.getType() == "poll" and py_custom.getCustomData() == {"q": "tea?"}
+
+        # a group both are members of: text and typing
+        await js.call("sendMessage", to="supergroup", receiverType="group", text="hello group")
+        await rec.wait(lambda r: any(m.getReceiverType() == "group" for m in r.args("onTextMessageReceived")))
+        await py.send_message(TextMessage("supergroup", "hi all", "group"))
+        got_group = await js.expect("onTextMessageReceived", receiverType="group")
+        assert (got_group["text"], got_group["receiver"], got_group["sender"]) == (
+            "hi all",
+            "supergroup",
+            PY_UID,
+        )
+        await py.start_typing(TypingIndicator("supergroup", "group"))
+        group_typing = await js.expect("onTypingStarted", receiverType="group")
+        assert (group_typing["sender"], group_typing["receiver"]) == (PY_UID, "supergroup")
+        history = (await js.call("fetchPrevious", guid="supergroup"))["messages"]
+        assert [m["text"] for m in history] == ["hello group", "hi all"]
+        assert not js.seen("error")
+        assert js.exit_code() == 0
+    finally:
+        js.close()
