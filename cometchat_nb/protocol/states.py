@@ -11,8 +11,12 @@ States (Ably's set, mapped onto CometChat's three callbacks)::
                                 ▼
                            SUSPENDED (slower retries)
 
-    any ──disconnect()──► CLOSING ──► CLOSED       (user asked; no retry)
-    any ──auth refused / gave up──► FAILED         (terminal until connect())
+    CONNECTING/CONNECTED/DISCONNECTED/SUSPENDED ──disconnect()──► CLOSING ──► CLOSED
+                                                   (the app asked; no retry; FAILED → CLOSED directly)
+    any but CLOSED ──auth refused / gave up──► FAILED   (terminal until the next connect())
+
+A change to the same state is an *update* (new retry delay or attempt) and
+is not checked against the table.
 
 :data:`TRANSITIONS` is the whole table; :func:`check_transition` raises a
 :class:`~cometchat_nb.errors.StateError` naming both states for anything
@@ -74,9 +78,7 @@ COMETCHAT_STATUS: Final = {
 #: Allowed transitions: state → states it may move to.
 TRANSITIONS: Final[dict[ConnectionState, frozenset[ConnectionState]]] = {
     _S.INITIALIZED: frozenset({_S.CONNECTING, _S.CLOSED, _S.FAILED}),
-    _S.CONNECTING: frozenset(
-        {_S.CONNECTED, _S.DISCONNECTED, _S.SUSPENDED, _S.CLOSING, _S.CLOSED, _S.FAILED}
-    ),
+    _S.CONNECTING: frozenset({_S.CONNECTED, _S.DISCONNECTED, _S.SUSPENDED, _S.CLOSING, _S.CLOSED, _S.FAILED}),
     _S.CONNECTED: frozenset({_S.DISCONNECTED, _S.CLOSING, _S.CLOSED, _S.FAILED}),
     _S.DISCONNECTED: frozenset({_S.CONNECTING, _S.SUSPENDED, _S.CLOSING, _S.CLOSED, _S.FAILED}),
     _S.SUSPENDED: frozenset({_S.CONNECTING, _S.CLOSING, _S.CLOSED, _S.FAILED}),
