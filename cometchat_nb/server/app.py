@@ -648,8 +648,15 @@ class ChatServer:
             }
         }
 
-    def join_group(self, uid: str, guid: str, password: str | None = None) -> JSON:
-        """``uid`` joins ``guid``; announces a ``joined`` action to the members."""
+    def join_group(
+        self, uid: str, guid: str, password: str | None = None, device_id: str = SERVER_DEVICE_ID
+    ) -> JSON:
+        """``uid`` joins ``guid``; a ``joined`` action is stored and pushed to the members.
+
+        Returns that action message, as the JS SDK expects: it reads the group
+        from ``data.entities.for.entity``, which here is the joiner's view
+        (``hasJoined``, ``scope``, ``joinedAt``).
+        """
         group = self._group_or_fail(guid)
         if self.store.is_member(guid, uid):
             raise _fail(ErrorCode.ALREADY_JOINED, f"The user {uid} is already a member of the group {guid}.")
@@ -662,8 +669,10 @@ class ChatServer:
         with self.store.transaction():
             self.store.add_member(guid, uid, "participant", now)
             action = self._member_action(user, group, "joined", now)
-        self._fanout(action, self.store.member_uids(guid), SERVER_DEVICE_ID)
-        return self.store.group_view(group, uid)
+        self._fanout(action, self.store.member_uids(guid), device_id)
+        entities = {**action["data"]["entities"]}
+        entities["for"] = {"entity": self.store.group_view(group, uid), "entityType": "group"}
+        return {**action, "data": {**action["data"], "entities": entities}}
 
     def leave_group(self, uid: str, guid: str, device_id: str = SERVER_DEVICE_ID) -> None:
         """``uid`` leaves ``guid``; every member (the leaver too) gets a ``left`` action."""
@@ -678,9 +687,37 @@ class ChatServer:
             action = self._member_action(user, group, "left", now)
         self._fanout(action, audience, device_id)
 
-    def _member_action(self, user: JSON, group: GroupRow, action: str, now: int) -> JSON:
+    def kick_member(self, actor: str, guid: str, uid: str, device_id: str = SERVER_DEVICE_ID) -> None:
+        """A group admin or moderator removes ``uid``; every member (the kicked one
+        too) gets a ``kicked`` action. The owner cannot be kicked."""
+        group = self._group_or_fail(guid)
+        membership = self.store.membership(guid, actor)
+        if membership is None:
+            raise _not_member(actor, guid)
+        if membership[0] not in ("admin", "moderator") or uid == group.owner:
+            raise _fail(
+                ErrorCode.PERMISSION_DENIED, f"The user {actor} cannot remove {uid} from the group {guid}."
+            )
+        audience = self.store.member_uids(guid)
+        if uid not in audience:
+            raise _not_member(uid, guid)
+        by, target = self._user_or_fail(actor), self._user_or_fail(uid)
+        now = _now()
+        with self.store.transaction():
+            self.store.remove_member(guid, uid)
+            action = self._member_action(by, group, "kicked", now, on=target)
+        self._fanout(action, audience, device_id)
+
+    def _member_action(
+        self, user: JSON, group: GroupRow, action: str, now: int, on: JSON | None = None
+    ) -> JSON:
+        """Store a ``groupMember`` action: ``by`` the acting user, ``on`` the
+        member concerned (the actor for joins and leaves), ``for`` the group —
+        the JS SDK passes (actionBy, actionFor) to onGroupMemberJoined/Left and
+        (actionOn, actionBy, actionFor) to onGroupMemberKicked."""
         group_entity = self._group_entity(group)
         user_entity = {"entity": user, "entityType": "user"}
+        on_entity = user_entity if on is None else {"entity": on, "entityType": "user"}
         return self.store.add_message(
             {
                 "conversationId": conversation_id(user["uid"], group.guid, "group"),
@@ -693,7 +730,7 @@ class ChatServer:
                     "action": action,
                     "entities": {
                         "by": user_entity,
-                        "on": user_entity,
+                        "on": on_entity,
                         "for": {"entity": group_entity, "entityType": "group"},
                     },
                 },
@@ -1078,7 +1115,8 @@ class ChatServer:
             ("GET", "groups/{guid}", self._r_group, "user"),
             ("POST", "groups/{guid}/members", self._r_join, "user"),
             ("GET", "groups/{guid}/members", self._r_members, "user"),
-            ("DELETE", "groups/{guid}/members/{uid}", self._r_leave, "user"),
+            ("DELETE", "groups/{guid}/members", self._r_leave, "user"),
+            ("DELETE", "groups/{guid}/members/{uid}", self._r_remove_member, "user"),
             ("GET", "groups/{guid}/messages", self._r_group_messages, "user"),
         ]
         return [_Route(m, tuple(p.split("/")), h, a) for m, p, h, a in rows]
@@ -1366,13 +1404,19 @@ class ChatServer:
         return self.store.group_view(self._group_or_fail(c.params["guid"], c.uid), c.uid), None
 
     def _r_join(self, c: _Call) -> _Reply:
-        return self.join_group(c.uid, c.params["guid"], _opt_str(c.body, "password")), None
+        password = _opt_str(c.body, "password")
+        return self.join_group(c.uid, c.params["guid"], password, c.resource or SERVER_DEVICE_ID), None
 
     def _r_leave(self, c: _Call) -> _Reply:
+        self.leave_group(c.uid, c.params["guid"], c.resource or SERVER_DEVICE_ID)
+        return {"success": True}, None
+
+    def _r_remove_member(self, c: _Call) -> _Reply:
         guid, uid = c.params["guid"], c.params["uid"]
-        if uid != c.uid:
-            raise _fail(ErrorCode.PERMISSION_DENIED, "Only the member themselves can leave a group.")
-        self.leave_group(uid, guid, c.resource or SERVER_DEVICE_ID)
+        if uid == c.uid:
+            self.leave_group(uid, guid, c.resource or SERVER_DEVICE_ID)
+        else:
+            self.kick_member(c.uid, guid, uid, c.resource or SERVER_DEVICE_ID)
         return {"success": True}, None
 
     def _r_members(self, c: _Call) -> _Reply:

@@ -240,9 +240,12 @@ class EmbeddedServer:
             core, loop, thread = self._core, self._loop, self._thread
             if core is None or loop is None:
                 return
+            if self._on_loop_thread():
+                raise RuntimeError(
+                    "stop() cannot run on the server's own event loop thread: "
+                    "call it from another thread, or use `await stop_async()`"
+                )
             if thread is None:
-                if self._on_loop_thread():
-                    raise RuntimeError("this server runs on the current event loop: use `await stop_async()`")
                 asyncio.run_coroutine_threadsafe(core.stop(), loop).result(_START_TIMEOUT)
             else:
                 try:

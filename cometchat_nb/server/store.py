@@ -150,14 +150,18 @@ def conversation_id(sender: str, receiver: str, receiver_type: str) -> str:
 # ----------------------------------------------------------------------------
 # group passwords
 
-_SCRYPT: Final = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+#: scrypt cost. Hashing runs on the server's event loop, so it is kept to a
+#: few milliseconds; the parameters are stored with each hash so they can change.
+_SCRYPT_N: Final = 2**12
+_SCRYPT_R: Final = 8
+_SCRYPT_P: Final = 1
 
 
 def hash_password(password: str) -> str:
-    """A salted scrypt hash: ``scrypt$<salt hex>$<hash hex>``."""
+    """A salted scrypt hash: ``scrypt$<n>,<r>,<p>$<salt hex>$<hash hex>``."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
+    return f"scrypt${_SCRYPT_N},{_SCRYPT_R},{_SCRYPT_P}${salt.hex()}${digest.hex()}"
 
 
 def verify_password(password: str, stored: str | None) -> bool:
@@ -165,13 +169,14 @@ def verify_password(password: str, stored: str | None) -> bool:
     if not stored:
         return False
     try:
-        scheme, salt_hex, hash_hex = stored.split("$")
+        scheme, params, salt_hex, hash_hex = stored.split("$")
+        n, r, p = (int(x) for x in params.split(","))
         salt, expected = bytes.fromhex(salt_hex), bytes.fromhex(hash_hex)
+        if scheme != "scrypt" or n > 2**20:
+            return False
+        digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=len(expected))
     except ValueError:
         return False
-    if scheme != "scrypt":
-        return False
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
     return hmac.compare_digest(digest, expected)
 
 

@@ -235,7 +235,7 @@ async def test_async_flavour_on_the_callers_loop() -> None:
         # ...and are marshalled from other threads
         assert await asyncio.to_thread(server.connection_count) == 0
         with pytest.raises(RuntimeError, match="stop_async"):
-            server.stop()
+            server.stop()  # would deadlock the loop it runs on
         rest = Rest(server)
         login = await asyncio.to_thread(rest.login, "superhero2")
         sock = await Sock.login(server, login)
@@ -243,6 +243,25 @@ async def test_async_flavour_on_the_callers_loop() -> None:
         await sock.close()
         await asyncio.to_thread(rest.close)
     assert not server.running
+
+
+def test_stop_from_the_server_thread_is_refused(server: EmbeddedServer) -> None:
+    import concurrent.futures
+
+    assert server._loop is not None
+    done: concurrent.futures.Future[BaseException | None] = concurrent.futures.Future()
+
+    def attempt() -> None:
+        try:
+            server.stop()
+            done.set_result(None)
+        except RuntimeError as exc:
+            done.set_result(exc)
+
+    server._loop.call_soon_threadsafe(attempt)
+    error = done.result(5)
+    assert isinstance(error, RuntimeError) and "another thread" in str(error)
+    assert server.running
 
 
 def test_helpers_from_many_threads(server: EmbeddedServer) -> None:

@@ -72,8 +72,17 @@ def test_join_and_leave(server: EmbeddedServer, rest: Rest, one: Login, two: Log
     server.create_group("pw", members=["superhero1"], type="password", password="s3cret")
     server.create_group("priv", members=["superhero1"], type="private")
 
+    # the answer is the `joined` action; the JS SDK takes the group from entities.for
     joined = data(rest.call("POST", "/groups/pub/members", token=two.token, json={"type": "public"}))
-    assert joined["hasJoined"] is True and joined["scope"] == "participant" and joined["membersCount"] == 2
+    assert (joined["category"], joined["type"], joined["data"]["action"]) == (
+        "action",
+        "groupMember",
+        "joined",
+    )
+    group = Group.from_wire(joined["data"]["entities"]["for"]["entity"])
+    assert (
+        group.guid == "pub" and group.has_joined and group.scope == "participant" and group.members_count == 2
+    )
     r = rest.call("POST", "/groups/pub/members", token=two.token, json={"type": "public"})
     assert error_code(r) == ErrorCode.ALREADY_JOINED
 
@@ -83,9 +92,8 @@ def test_join_and_leave(server: EmbeddedServer, rest: Rest, one: Login, two: Log
     assert error_code(r) == ErrorCode.WRONG_GROUP_PASSWORD and "nope" not in r.text
     r = rest.call("POST", "/groups/pw/members", token=two.token, json={"type": "password"})
     assert error_code(r) == ErrorCode.WRONG_GROUP_PASSWORD
-    assert data(rest.call("POST", "/groups/pw/members", token=two.token, json={"password": "s3cret"}))[
-        "hasJoined"
-    ]
+    pw_join = data(rest.call("POST", "/groups/pw/members", token=two.token, json={"password": "s3cret"}))
+    assert pw_join["data"]["entities"]["for"]["entity"]["hasJoined"] is True
 
     r = rest.call("POST", "/groups/priv/members", token=two.token, json={})
     assert error_code(r) == ErrorCode.PERMISSION_DENIED
@@ -94,7 +102,7 @@ def test_join_and_leave(server: EmbeddedServer, rest: Rest, one: Login, two: Log
         == ErrorCode.GUID_NOT_FOUND
     )
 
-    # leaving: only oneself, only when a member
+    # leaving: only oneself, only when a member (removing someone else is a kick: admins only)
     r = rest.call("DELETE", "/groups/pub/members/superhero1", token=two.token)
     assert error_code(r) == ErrorCode.PERMISSION_DENIED
     assert data(rest.call("DELETE", "/groups/pub/members/superhero2", token=two.token)) == {"success": True}
@@ -139,3 +147,34 @@ def test_members(server: EmbeddedServer, rest: Rest, one: Login) -> None:
     out = rest.login("outsider")
     r = rest.call("GET", "/groups/supergroup/members", token=out.token)
     assert error_code(r) == ErrorCode.NOT_A_MEMBER
+
+
+def test_leave_at_the_bare_path(rest: Rest, two: Login) -> None:
+    # the JS SDK's leaveGroup is DELETE groups/{guid}/members
+    assert data(rest.call("DELETE", "/groups/supergroup/members", token=two.token)) == {"success": True}
+    r = rest.call("DELETE", "/groups/supergroup/members", token=two.token)
+    assert error_code(r) == ErrorCode.NOT_A_MEMBER
+    assert data(rest.call("GET", "/groups/supergroup", token=two.token))["hasJoined"] is False
+
+
+def test_kick(server: EmbeddedServer, rest: Rest, one: Login, two: Login) -> None:
+    server.create_group("club", members=["superhero1", "superhero2", "superhero3"])  # superhero1 owns it
+    three = rest.login("superhero3")
+    r = rest.call("DELETE", "/groups/club/members/superhero3", token=two.token)
+    assert error_code(r) == ErrorCode.PERMISSION_DENIED  # participants cannot kick
+    assert error_code(rest.call("DELETE", "/groups/club/members/superhero1", token=two.token)) == (
+        ErrorCode.PERMISSION_DENIED
+    )
+    assert data(rest.call("DELETE", "/groups/club/members/superhero3", token=one.token)) == {"success": True}
+    assert error_code(rest.call("GET", "/groups/club/messages", token=three.token)) == ErrorCode.NOT_A_MEMBER
+    r = rest.call("DELETE", "/groups/club/members/superhero3", token=one.token)
+    assert error_code(r) == ErrorCode.NOT_A_MEMBER
+    server.create_user("outsider")
+    out = rest.login("outsider")
+    r = rest.call("DELETE", "/groups/club/members/superhero2", token=out.token)
+    assert error_code(r) == ErrorCode.NOT_A_MEMBER
+    kicked = message_from_wire(data(rest.call("GET", "/groups/club/messages", token=one.token))[-1])
+    assert isinstance(kicked, Action) and kicked.action == "kicked"
+    assert isinstance(kicked.action_by, User) and kicked.action_by.uid == "superhero1"
+    assert isinstance(kicked.action_on, User) and kicked.action_on.uid == "superhero3"
+    assert isinstance(kicked.action_for, Group) and kicked.action_for.guid == "club"

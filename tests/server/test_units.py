@@ -66,7 +66,15 @@ def test_passwords() -> None:
     assert stored.startswith("scrypt$") and "pw" not in stored.split("$", 1)[1]
     assert verify_password("pw", stored) and not verify_password("pW", stored)
     assert hash_password("pw") != stored  # salted
-    for broken in (None, "", "plain", "md5$00$00", "scrypt$zz$zz"):
+    for broken in (
+        None,
+        "",
+        "plain",
+        "md5$1,1,1$00$00",
+        "scrypt$zz$zz$zz",
+        "scrypt$3,8,1$00$00",
+        "scrypt$a$b",
+    ):
         assert not verify_password("pw", broken)
 
 

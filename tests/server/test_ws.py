@@ -468,6 +468,13 @@ async def test_join_leave_frames(server: EmbeddedServer, rest: Rest) -> None:
     server.send_message("superhero1", "club", "after", receiver_type="group")
     await one.expect("message")
     assert await two.sync() == []
+    # a kick reaches the kicked member too
+    rest.call("POST", "/groups/club/members", token=l2.token, json={})
+    await two.expect("message")
+    rest.call("DELETE", "/groups/club/members/superhero2", token=rest.login("superhero1").token)
+    kicked = _decode(await two.expect(lambda f: f.get("body", {}).get("data", {}).get("action") == "kicked"))
+    assert isinstance(kicked, fr.MessageFrame) and isinstance(kicked.message, Action)
+    assert kicked.message.action_on is not None and kicked.message.action_on.uid == "superhero2"  # type: ignore[union-attr]
     await one.close()
     await two.close()
 
