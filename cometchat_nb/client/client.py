@@ -176,6 +176,10 @@ def _action_on(data: Any) -> BaseMessage:
     return msg
 
 
+def _is_action(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("category") == "action"
+
+
 def _as_int(message_id: str | None) -> int:
     return int(message_id) if message_id is not None and message_id.isascii() and message_id.isdigit() else 0
 
@@ -1246,13 +1250,22 @@ class Client:
         if password is not None:
             body["password"] = password
         data, _ = await self._call("joinGroup", path={"guid": guid}, body=body)
-        return Group.from_wire(data)
+        # The answer is the ``joined`` action; like the JS SDK, take the group
+        # from ``data.entities.for.entity`` (a bare group from an older server works too).
+        action = message_from_wire(data, source="sent") if _is_action(data) else None
+        if isinstance(action, Action) and isinstance(action.action_for, Group):
+            group = action.action_for
+        else:
+            group = Group.from_wire(data)
+        group.has_joined = True
+        return group
 
     async def leave_group(self, guid: str) -> bool:
         """Leave a group (``CometChat.leaveGroup``)."""
-        session = self._need_session("leaveGroup")
+        self._need_session("leaveGroup")
         self._bind()
-        await self._call("leaveGroup", path={"guid": guid, "uid": session.uid})
+        # As the JS SDK: DELETE groups/{guid}/members (``.../members/{uid}`` is the admin's kick).
+        await self._call("leaveGroup", path={"guid": guid})
         return True
 
     def messages_request(self) -> MessagesRequestBuilder:

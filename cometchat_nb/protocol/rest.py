@@ -100,7 +100,8 @@ ENDPOINTS: Final = _table(
     Endpoint("createGroup", "POST", "groups"),
     Endpoint("group", "GET", "groups/{guid}"),
     Endpoint("joinGroup", "POST", "groups/{guid}/members"),
-    Endpoint("leaveGroup", "DELETE", "groups/{guid}/members/{uid}"),
+    Endpoint("leaveGroup", "DELETE", "groups/{guid}/members"),
+    Endpoint("kickGroupMembers", "DELETE", "groups/{guid}/members/{uid}"),
     Endpoint("groupMembers", "GET", "groups/{guid}/members"),
 )
 

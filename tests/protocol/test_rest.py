@@ -61,7 +61,8 @@ MINIMAL_SETTINGS: dict[str, Any] = {
         ("sendMessage", {}, "messages"),
         ("getUserMessages", {"uid": "superhero2"}, "users/superhero2/messages"),
         ("getGroupMessages", {"guid": "avengers"}, "groups/avengers/messages"),
-        ("leaveGroup", {"guid": "g", "uid": "u"}, "groups/g/members/u"),
+        ("leaveGroup", {"guid": "g"}, "groups/g/members"),
+        ("kickGroupMembers", {"guid": "g", "uid": "u"}, "groups/g/members/u"),
         ("user", {"uid": "a/b"}, "users/a%2Fb"),
         ("user", {"uid": "with space"}, "users/with%20space"),
         ("user", {"uid": "../../admin"}, "users/..%2F..%2Fadmin"),
@@ -83,8 +84,8 @@ def test_endpoint_path_ignores_extra_params() -> None:
     [
         ("user", {}, "needs uid"),
         ("user", {"uid": ""}, "needs uid"),
-        ("leaveGroup", {"uid": "u"}, "needs guid"),
-        ("leaveGroup", {}, "needs guid, uid"),
+        ("kickGroupMembers", {"uid": "u"}, "needs guid"),
+        ("kickGroupMembers", {}, "needs guid, uid"),
         ("nope", {}, "unknown endpoint 'nope'"),
     ],
 )
@@ -98,7 +99,8 @@ def test_endpoint_table() -> None:
     assert admin == {"authToken", "createUser", "updateUser"}  # protocol.md §2.1
     assert ENDPOINTS["authToken"] == Endpoint("authToken", "POST", "users/{uid}/auth_tokens", admin=True)
     assert ENDPOINTS["updateMyDetails"].method == "PUT"
-    assert ENDPOINTS["leaveGroup"].params == ("guid", "uid")
+    assert ENDPOINTS["kickGroupMembers"].params == ("guid", "uid")
+    assert ENDPOINTS["leaveGroup"].params == ("guid",)  # the JS SDK: DELETE groups/{guid}/members
     assert ENDPOINTS["getMyDetails"].params == ()
     for name, ep in ENDPOINTS.items():
         assert ep.name == name
