@@ -65,7 +65,7 @@ from .hub import Hub, Session
 from .store import GroupRow, Store, conversation_id, verify_password
 from .tokens import JWT_TTL, JwtError, new_auth_token, sign_jwt, token_hash, verify_jwt
 
-__all__ = ["SEED_GROUP", "SEED_USERS", "ChatServer", "ServerConfig", "listen_socket"]
+__all__ = ["SEED_GROUP", "SEED_USERS", "SERVER_DEVICE_ID", "ChatServer", "ServerConfig", "listen_socket"]
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,15 @@ _CORS: Final = {
     ),
     "Access-Control-Max-Age": "600",
 }
+
+
+class _QuietLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """websockets logs every connection opening and closing at INFO; for a chat
+    server that is per-connection noise, so it goes to DEBUG. Warnings and
+    errors are kept."""
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        super().log(logging.DEBUG if level == logging.INFO else level, msg, *args, **kwargs)
 
 
 def _now() -> int:
@@ -410,7 +419,7 @@ class ChatServer:
                 ping_timeout=20,
                 close_timeout=2,
                 server_header="cometchat-nb",
-                logger=logging.getLogger(__name__ + ".ws"),
+                logger=_QuietLogger(logging.getLogger(__name__ + ".ws"), {}),
             )
         except BaseException:
             rest_sock.close()
@@ -936,12 +945,13 @@ class ChatServer:
 
         Returns that action, like :meth:`edit_message` (the JS SDK's
         ``deleteMessage`` resolves with its ``actionOn``). Idempotent: deleting
-        again stores and pushes nothing and answers an (unstored) action
-        about the message as it was deleted.
+        again stores and pushes nothing and answers the ``deleted`` action
+        stored the first time.
         """
         message = self._own_message(uid, mid)
         if "deletedAt" in message:
-            return self._message_action(message, "deleted", uid, message["deletedAt"])
+            stored = self.store.find_message_action(message, "deleted")
+            return stored or self._message_action(message, "deleted", uid, message["deletedAt"])
         now = _now()
         updated = {**message, "deletedAt": now, "deletedBy": uid, "updatedAt": now}
         return self._change_message(updated, "deleted", uid, device_id, now)
@@ -1495,6 +1505,7 @@ class ChatServer:
             await ws.send(self._pong_frame, text=True)
 
     async def _refuse(self, ws: ServerConnection, code: str, message: str) -> None:
+        log.info("socket auth refused (%s): %s", code, message)
         result = fr.AuthResult(
             app_id=self.config.app_id, code="401", status="ERROR", error={"code": code, "message": message}
         )
@@ -1563,7 +1574,14 @@ class ChatServer:
         async for raw in session.ws:
             session.frames_in += 1
             self.frames_in += 1
-            problem = await self._ws_frame(session, raw)
+            try:
+                problem = await self._ws_frame(session, raw)
+            except ConnectionClosed:
+                raise
+            except Exception:
+                # A bug must not cost the client its socket: log it, answer, go on.
+                log.exception("internal error while handling a frame from %s", session.uid)
+                problem = (ErrorCode.INTERNAL, "The server could not process the frame.")
             if problem is None:
                 bad = 0
                 continue

@@ -672,6 +672,21 @@ class Store:
             ),
         )
 
+    def find_message_action(self, message: JSON, action: str) -> JSON | None:
+        """The stored ``edited``/``deleted`` action about ``message`` (the latest), if any."""
+        rows = self._db.execute(
+            "SELECT json FROM messages WHERE conversation_id=? AND id>?"
+            " AND category='action' AND type='message' ORDER BY id DESC",
+            (message["conversationId"], int(message["id"])),
+        )
+        for (raw,) in rows:
+            candidate = orjson.loads(raw)
+            data = candidate.get("data", {})
+            on = data.get("entities", {}).get("on", {}).get("entity", {})
+            if data.get("action") == action and on.get("id") == message["id"]:
+                return dict(candidate)
+        return None
+
     def message_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM messages").fetchone()[0])
 
