@@ -194,3 +194,35 @@ async def test_edits_deletes_custom_and_group_messages_cross_the_sdks(
         assert js.exit_code() == 0
     finally:
         js.close()
+
+
+async def test_group_join_and_leave_seen_across_the_sdks(
+    server: EmbeddedServer, make_py: MakePy, tmp_path: Path
+) -> None:
+    """joinGroup answers the ``joined`` action (the JS SDK reads the group from
+    ``data.entities.for.entity``); leaveGroup is ``DELETE groups/{guid}/members``.
+    Each SDK sees the other join and leave."""
+    server.create_group("readers", "Readers", members=["superhero3"])
+    py, rec = await make_py(PY_UID)
+    js = NodeDriver(server, "login", tmp_path / "localStorage.json", uid=JS_UID)
+    try:
+        await js.expect("ready")
+        joined = (await js.call("joinGroup", guid="readers"))["group"]
+        assert joined == {"guid": "readers", "name": "Readers", "hasJoined": True}
+        group = await py.join_group("readers")
+        assert (group.guid, group.name, group.has_joined) == ("readers", "Readers", True)
+        seen = await js.expect("onGroupMemberJoined", uid=PY_UID)
+        assert (seen["action"], seen["guid"]) == ("joined", "readers")
+
+        await js.call("sendMessage", to="readers", receiverType="group", text="hi readers")
+        await rec.wait(lambda r: any(m.getReceiverId() == "readers" for m in r.args("onTextMessageReceived")))
+
+        assert (await js.call("leaveGroup", guid="readers"))["value"] is True
+        await rec.wait(lambda r: r.count("onGroupMemberLeft") >= 1)
+        action, user, left_group = rec.args("onGroupMemberLeft")[0]
+        assert (action.getAction(), user.uid, left_group.guid) == ("left", JS_UID, "readers")
+        assert await py.leave_group("readers") is True
+        assert not js.seen("error")
+        assert js.exit_code() == 0
+    finally:
+        js.close()

@@ -246,3 +246,25 @@ async def test_official_sdk_reconnects_after_the_server_drops_it(tmp_path: Path)
             assert js.exit_code() == 0
         finally:
             js.close()
+
+
+def test_the_driver_is_bounded(tmp_path: Path) -> None:
+    """The harness cannot hang a run: stdin EOF ends the driver (0), and its
+    watchdog ends it (124) when nobody does."""
+    require_node()
+    with EmbeddedServer() as server:
+        eof = NodeDriver(server, "login", tmp_path / "a.json", uid=JS_UID)
+        try:
+            eof.wait("ready")
+            assert eof.proc.stdin is not None
+            eof.proc.stdin.close()
+            assert eof.wait("exit")["code"] == 0
+            assert eof.proc.wait(WAIT) == 0
+        finally:
+            eof.close()
+        stuck = NodeDriver(server, "login", tmp_path / "b.json", uid=JS_UID, watchdog=1.0)
+        try:
+            assert stuck.wait("error", step="watchdog")["code"] == "WATCHDOG"
+            assert stuck.proc.wait(WAIT) == 124
+        finally:
+            stuck.close()

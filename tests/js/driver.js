@@ -286,6 +286,15 @@ function addListeners() {
       onUserOffline: (u) => emit({ event: "onUserOffline", ...userJson(u) }),
     }),
   );
+  CometChat.addGroupListener(
+    LID,
+    new CometChat.GroupListener({
+      onGroupMemberJoined: (action, user, group) =>
+        emit({ event: "onGroupMemberJoined", action: action.getAction(), uid: uidOf(user), guid: group.getGuid() }),
+      onGroupMemberLeft: (action, user, group) =>
+        emit({ event: "onGroupMemberLeft", action: action.getAction(), uid: uidOf(user), guid: group.getGuid() }),
+    }),
+  );
   CometChat.addLoginListener(
     LID,
     new CometChat.LoginListener({
@@ -345,6 +354,15 @@ const commands = {
   async getMessageDetails(cmd) {
     need(cmd, "id");
     return { message: messageJson(await CometChat.getMessageDetails(String(cmd.id))) };
+  },
+  async joinGroup(cmd) {
+    need(cmd, "guid");
+    const group = await CometChat.joinGroup(cmd.guid, cmd.type || CometChat.GROUP_TYPE.PUBLIC, cmd.password || "");
+    return { group: { guid: group.getGuid(), name: group.getName(), hasJoined: group.getHasJoined() } };
+  },
+  async leaveGroup(cmd) {
+    need(cmd, "guid");
+    return { value: await CometChat.leaveGroup(cmd.guid) };
   },
   async getUser(cmd) {
     need(cmd, "uid");
