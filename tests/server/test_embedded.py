@@ -280,3 +280,19 @@ def test_helpers_from_many_threads(server: EmbeddedServer) -> None:
     for t in threads:
         t.join(10)
     assert not errors and server.stats()["messages"] == 80
+
+
+def _has_ipv6() -> bool:
+    try:
+        socket.create_server(("::1", 0), family=socket.AF_INET6).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _has_ipv6(), reason="no IPv6 loopback here")
+def test_ipv6_loopback() -> None:
+    with EmbeddedServer(host="::1") as server, Rest(server) as rest:
+        assert server.url == f"http://[::1]:{server.port}" and server.ws_url == f"ws://[::1]:{server.ws_port}"
+        settings = rest.login("superhero1").me["settings"]
+        assert settings["CHAT_HOST"] == "[::1]" and settings["CLIENT_API_HOST"] == f"[::1]:{server.port}"
