@@ -876,7 +876,7 @@ class Client:
             except (TransportError, SdkTimeoutError) as exc:
                 retries += 1
                 if retries <= 3 and self._session is not None:
-                    await asyncio.sleep(self._supervisor_delay(retries))
+                    await asyncio.sleep(self._supervisor.backoff_delay(retries))
                     continue
                 error, gap = exc, True
                 break
@@ -912,11 +912,6 @@ class Client:
         if error is not None:
             log.warning("catch-up stopped early: %s", error)
         return result
-
-    def _supervisor_delay(self, attempt: int) -> float:
-        return BackoffPolicy(
-            min_delay=self.settings.reconnect_min_delay, max_delay=self.settings.reconnect_max_delay
-        ).delay(attempt)
 
     def _finish_catchup(self, result: CatchupResult) -> None:
         held, self._held = self._held, []

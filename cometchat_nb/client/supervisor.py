@@ -90,6 +90,10 @@ class Supervisor:
         self._lock = asyncio.Lock()
 
     # -- public -----------------------------------------------------------------
+    def backoff_delay(self, attempt: int) -> float:
+        """The (injectable) backoff delay before retry ``attempt`` (1-based)."""
+        return self._backoff(attempt)
+
     @property
     def wanted(self) -> bool:
         """True while the app wants a socket (between start() and stop())."""
