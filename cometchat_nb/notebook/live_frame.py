@@ -183,7 +183,7 @@ SCHEMA: Final = pa.schema([pa.field(name, _arrow_type(name)) for name in COLUMNS
 
 _STRING_DTYPE: Final = pd.ArrowDtype(pa.string())
 _EMPTY_CATEGORIES: Final = pd.CategoricalDtype(pd.Index([], dtype="str"))
-_I_RECEIVED, _I_EVENT = 0, 1
+_I_RECEIVED, _I_EVENT, _I_SOURCE = 0, 1, 11
 _RATE_WINDOW = 120  # seconds of per-second counts kept for the panel's plot
 
 
@@ -390,7 +390,7 @@ def _catchup(result: CatchupResult, args: tuple[Any, ...]) -> _Middle:
         "error": str(result.error) if result.error is not None else None,
         "seconds": round(result.finished_at - result.started_at, 6) if result.finished_at else None,
     }
-    return _m(source="catchup", extra=extra)
+    return _m(extra=extra)
 
 
 def _transient(msg: TransientMessage, args: tuple[Any, ...]) -> _Middle:
@@ -576,6 +576,7 @@ class LiveFrame:
         self._batch_seq = 0
         self._frozen_rows = 0
         self._counts: dict[str, int] = {}
+        self._sources: dict[str, int] = {}
         self._total = 0
         self._version = 0
         self._rates: dict[int, dict[str, int]] = {}
@@ -635,6 +636,7 @@ class LiveFrame:
                 None,
             )
         name: str = row[_I_EVENT]
+        source: str | None = row[_I_SOURCE]
         second = int(row[_I_RECEIVED])
         with self._lock:
             a = self._appenders
@@ -655,6 +657,8 @@ class LiveFrame:
             a[14](row[14])
             a[15](row[15])
             self._counts[name] = self._counts.get(name, 0) + 1
+            if source is not None:
+                self._sources[source] = self._sources.get(source, 0) + 1
             self._total += 1
             bucket = self._rates.get(second)
             if bucket is None:
@@ -718,6 +722,12 @@ class LiveFrame:
         """Events seen per ``event`` name since creation or :meth:`clear` (a copy)."""
         with self._lock:
             return dict(self._counts)
+
+    @property
+    def source_counts(self) -> dict[str, int]:
+        """Events seen per ``source`` (live, catchup, history …) since creation or :meth:`clear`."""
+        with self._lock:
+            return dict(self._sources)
 
     def rates(self, window: int = 60, now: float | None = None) -> tuple[list[int], dict[str, list[int]]]:
         """Events per second over the last ``window`` seconds: ``(seconds, {event: counts})``."""
@@ -867,6 +877,7 @@ class LiveFrame:
             self._batches.clear()
             self._frozen_rows = 0
             self._counts.clear()
+            self._sources.clear()
             self._rates.clear()
             self._changed_locked()
         with self._cache_lock:
