@@ -477,20 +477,53 @@ def event_row(event: Event, keep_raw: bool = False) -> tuple[Any, ...]:
 
 
 def _freeze(cols: list[list[Any]]) -> pa.RecordBatch:
-    """Per-column Python lists → one RecordBatch with :data:`SCHEMA`."""
+    """Per-column Python lists → one RecordBatch with :data:`SCHEMA`.
+
+    A value of the wrong type (a payload model carrying an int where a string
+    belongs …) is converted instead of failing the whole batch.
+    """
     arrays: list[pa.Array] = []
     for name, values in zip(COLUMNS, cols, strict=True):
-        if name == "received_at":
-            # microsecond resolution (what time.time() gives); avoids float noise in the ns digits
-            ns = np.round(np.asarray(values, dtype=np.float64) * 1e6).astype(np.int64) * 1000
-            arrays.append(pa.array(ns, type=_TS))
-        elif name == "sent_at":
-            arrays.append(pa.array(values, type=_TS_SECONDS).cast(_TS))
-        elif name in DICTIONARY_COLUMNS:
-            arrays.append(pa.array(values, type=pa.string()).dictionary_encode().cast(_DICT))
-        else:
-            arrays.append(pa.array(values, type=pa.string()))
+        try:
+            arrays.append(_column(name, values))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+            arrays.append(_column(name, _coerce(name, values)))
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+
+
+def _column(name: str, values: list[Any]) -> pa.Array:
+    if name == "received_at":
+        # microsecond resolution (what time.time() gives); avoids float noise in the ns digits
+        ns = np.round(np.asarray(values, dtype=np.float64) * 1e6).astype(np.int64) * 1000
+        return pa.array(ns, type=_TS)
+    if name == "sent_at":
+        return pa.array(values, type=_TS_SECONDS).cast(_TS)
+    if name in DICTIONARY_COLUMNS:
+        return pa.array(values, type=pa.string()).dictionary_encode().cast(_DICT)
+    return pa.array(values, type=pa.string())
+
+
+def _coerce(name: str, values: list[Any]) -> list[Any]:
+    if name == "received_at":
+        return [_as_float(v) for v in values]
+    if name == "sent_at":
+        return [_as_seconds(v) for v in values]
+    return [None if v is None else v if isinstance(v, str) else str(v) for v in values]
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _as_seconds(value: Any) -> int | None:
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return seconds if 0 <= seconds < 253_402_300_800 else None  # before year 10000
 
 
 def _types_mapper(t: pa.DataType) -> Any:
@@ -566,6 +599,7 @@ class LiveFrame:
             )
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
+        self._waiters = 0
         self._keep_raw = bool(keep_raw)
         self._chunk_rows_wanted = chunk_rows
         self._max_rows: int | None = None
@@ -681,7 +715,8 @@ class LiveFrame:
 
     def _changed_locked(self) -> None:
         self._version += 1
-        self._cond.notify_all()
+        if self._waiters:  # notify_all costs about a microsecond even with nobody waiting
+            self._cond.notify_all()
 
     def _freeze_locked(self) -> None:
         batch = _freeze(self._cols)
@@ -937,8 +972,12 @@ class LiveFrame:
             return predicate is None or bool(predicate(self))
 
         with self._cond:
-            if self._cond.wait_for(done, timeout):
-                return self
+            self._waiters += 1
+            try:
+                if self._cond.wait_for(done, timeout):
+                    return self
+            finally:
+                self._waiters -= 1
             got = seen()
             counts = dict(self._counts)
         what = f"{count} {'/'.join(names) if names else 'events'}" if count is not None else "the predicate"

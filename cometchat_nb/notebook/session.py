@@ -104,6 +104,8 @@ CONFIG_ENV: Final = "COMETCHAT_NB_CONFIG"
 
 #: default timeouts (seconds) of the blocking helpers
 WAIT: Final = 10.0
+#: a catch-up progress bar appears after this many seconds (or the first missed message)
+PROGRESS_AFTER: Final = 0.5
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -451,14 +453,20 @@ def wait_connected(timeout: float | None = None, *, progress: Mode = "auto") -> 
 
 
 def _wait_catchup(timeout: float, *, progress: Mode = "auto") -> Any:
-    """Wait for a pending catch-up, showing how many missed messages arrived so far."""
+    """Wait for a pending catch-up; returns its ``CatchupResult`` (or None).
+
+    A progress bar (missed messages delivered so far) appears only once the
+    catch-up has delivered something or taken longer than
+    :data:`PROGRESS_AFTER` seconds, so a quick empty catch-up shows nothing.
+    """
     client = CometChat.client()
     if not client.status().get("catchup_pending"):
         return client.last_catchup
     live = live_frame()
     start = live.source_counts.get("catchup", 0)
-    bar = ProgressBar(None, "catching up", unit="messages", mode=progress)
-    deadline = time.monotonic() + timeout
+    began = time.monotonic()
+    deadline = began + timeout
+    bar: ProgressBar | None = None
     try:
         while client.status().get("catchup_pending"):
             left = deadline - time.monotonic()
@@ -469,16 +477,20 @@ def _wait_catchup(timeout: float, *, progress: Mode = "auto") -> Any:
             except SdkTimeoutError:
                 pass
             got = live.source_counts.get("catchup", 0) - start
-            bar.update(got, f"{got} missed messages delivered")
+            if bar is None and (got or time.monotonic() - began > PROGRESS_AFTER):
+                bar = ProgressBar(None, "catching up", unit="messages", mode=progress)
+            if bar is not None:
+                bar.update(got, f"{got} missed messages delivered")
         result = CometChat.waitForCatchup(timeout=max(0.1, deadline - time.monotonic()))
     except BaseException:
-        bar.close(ok=False)
+        if bar is not None:
+            bar.close(ok=False)
         raise
-    if result is not None:
+    if bar is not None and result is not None:
         gap = " (older messages may be missing)" if result.gap_possible else ""
         bar.update(result.delivered)
         bar.close(f"{result.delivered} missed messages in {result.pages} pages{gap}")
-    else:
+    elif bar is not None:
         bar.close("nothing to catch up")
     return result
 

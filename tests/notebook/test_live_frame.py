@@ -206,6 +206,17 @@ def test_rows_of_other_payloads() -> None:
     assert all(isinstance(v, str) for v in df["raw"].dropna())
 
 
+def test_values_of_the_wrong_type_do_not_break_a_batch() -> None:
+    live = LiveFrame(chunk_rows=2)
+    odd_user = User(uid=12345)  # type: ignore[arg-type]  # models do not check types at runtime
+    live(Event("user", "onUserOnline", (odd_user,), T0))
+    live(text_event(1))
+    live(Event("message", "onTextMessageReceived", (message_from_wire({"id": "2", "sentAt": 10**30}),), T0))
+    df = live.df
+    check_dtypes(df)
+    assert df["sender"].iloc[0] == "12345" and pd.isna(df["sent_at"].iloc[2])
+
+
 def test_rolling_bound_keeps_the_newest_rows() -> None:
     live = LiveFrame(max_rows=10, chunk_rows=4)
     for i in range(25):
