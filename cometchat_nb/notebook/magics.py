@@ -120,7 +120,9 @@ class CometChatMagics(Magics, Configurable):
     """The ``%cometchat_*`` magics and their settings (see the module docstring)."""
 
     app_id = Unicode("", help="Default app id for %cometchat_init (else the config file's).").tag(config=True)
-    region = Unicode("eu", help="Default region: eu, us or in.").tag(config=True)
+    region = Unicode("", help="Default region: eu, us or in ('': the config file's, else eu).").tag(
+        config=True
+    )
     presence = Enum(
         list(session.PRESENCE_CHOICES), default_value="all", help="Default presence subscription."
     ).tag(config=True)
@@ -168,7 +170,7 @@ class CometChatMagics(Magics, Configurable):
     @validate("region")
     def _check_region(self, proposal: Any) -> str:
         value = str(proposal["value"]).strip().lower()
-        if value not in session.REGIONS:
+        if value and value not in session.REGIONS:
             raise TraitError(f"region must be one of {', '.join(session.REGIONS)}, got {proposal['value']!r}")
         return value
 
@@ -202,7 +204,13 @@ class CometChatMagics(Magics, Configurable):
     @_boundary("cometchat_init")
     @magic_arguments()
     @argument("app_id", nargs="?", default=None, help="CometChat app id (optional with --local).")
-    @argument("--region", "-r", default=None, help="eu, us or in (default: %%config CometChatMagics.region).")
+    @argument(
+        "--region",
+        "-r",
+        default=None,
+        help="eu, us or in (default: %%config CometChatMagics.region, the config file, eu; "
+        "the local server decides with --local).",
+    )
     @argument("--presence", "-p", default=None, help="all, roles, friends or none.")
     @argument("--roles", default=None, help="Comma-separated roles for --presence roles.")
     @argument("--manual", action="store_true", help="No socket until %%cometchat_connect.")
@@ -218,7 +226,7 @@ class CometChatMagics(Magics, Configurable):
         manual = args.manual or (not args.auto and not self.auto_connect)
         summary = session.init(
             app_id=args.app_id or self.app_id or None,
-            region=args.region or (self.region if not args.local else None),
+            region=args.region or self.region or None,  # else the config file's, else eu
             presence=args.presence or self.presence,
             manual=manual,
             local=args.local,

@@ -127,7 +127,11 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         self.refreshes = 0
         """How many times :meth:`refresh` ran (tests and the curious)."""
 
-        defaults = session.read_config()
+        try:
+            defaults = session.read_config()
+        except CometChatException as exc:  # a broken config file must not break the panel
+            defaults = {}
+            self._messages.append(f"✗ config: {_one_line(exc)}")
         cfg = session.current()
         w = widgets
         self.app_id_field = w.Text(

@@ -190,7 +190,7 @@ def test_config_traits(ip: InteractiveShell, caplog: pytest.LogCaptureFixture) -
 
     ip.run_line_magic("config", "CometChatMagics.region = 'mars'")
     assert "region must be one of eu, us, in, got 'mars'" in caplog.text  # %config logs the error
-    assert magics_of(ip).region == "eu"
+    assert magics_of(ip).region == ""  # unchanged: the config file's region, else eu
     ip.run_line_magic("config", "CometChatMagics.region = 'US'")
     assert magics_of(ip).region == "us"
     ip.run_line_magic("config", "CometChatMagics.keep_raw = True")
@@ -205,6 +205,8 @@ def test_init_uses_traits_and_config_file(ip: InteractiveShell, isolated: Any) -
     (isolated / "config.ini").write_text("[cometchat]\napp_id = from-the-file\nregion = in\n")
     summary = session.init(local=False, store=None, manual=True)
     assert (summary["app_id"], summary["region"], summary["mode"]) == ("from-the-file", "in", "manual")
+    ip.run_line_magic("cometchat_init", "--manual")  # the magic falls back to the file too
+    assert (session.current().app_id, session.current().region) == ("from-the-file", "in")  # type: ignore[union-attr]
     ip.run_line_magic("config", "CometChatMagics.auto_connect = False")
     ip.run_line_magic("config", "CometChatMagics.presence = 'none'")
     ip.run_line_magic("cometchat_init", "trait-app --region us")
