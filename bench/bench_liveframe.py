@@ -19,6 +19,7 @@ Events are generated block by block outside the timed region.
 
     python bench/bench_liveframe.py            # 1 000 000 events
     python bench/bench_liveframe.py --n 2000   # smoke run
+    python bench/bench_liveframe.py --keep-raw # the cost of the raw column
 """
 
 from __future__ import annotations
@@ -152,11 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--block", type=int, default=100_000, help="events per timed block (default 100 000)")
     parser.add_argument("--chunk-rows", type=int, default=8192)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep-raw", action="store_true", help="fill the raw column (its cost)")
     args = parser.parse_args(argv)
     n = args.n
     block = max(1, min(args.block, n))
     rnd = random.Random(args.seed)
-    live = LiveFrame(max_rows=None, chunk_rows=args.chunk_rows)
+    live = LiveFrame(max_rows=None, chunk_rows=args.chunk_rows, keep_raw=args.keep_raw)
     baseline: list[Event] = []
     lock = threading.Lock()
     block_times: list[float] = []
@@ -195,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     buffer_per_event = buffer["total"] / max(1, buffer["rows"])
     first, last = block_times[0], block_times[-1]
     ratio = last / first if first else float("nan")
-    print(f"events appended            {n:,} (blocks of {block:,}; chunk_rows {args.chunk_rows})")
+    raw = ", keep_raw" if args.keep_raw else ""
+    print(f"events appended            {n:,} (blocks of {block:,}; chunk_rows {args.chunk_rows}{raw})")
     print(f"DataFrame                  {len(df):,} rows, {df_bytes / 1e6:.1f} MB, {per_event:.1f} B/event")
     for name, value in df.memory_usage(deep=True).items():
         print(f"    {name:<16} {value / max(1, len(df)):6.1f} B/event   {df.dtypes.get(name, '')}")
