@@ -132,6 +132,11 @@ _LISTENER_TYPES: dict[str, type[Listener]] = {
     "login": LoginListener,
 }
 RECENT_IDS = 20_000
+#: Ids delivered live above a catch-up gap that are kept (and saved) so a
+#: later catch-up does not deliver them twice, even after a restart.
+ABOVE_GAP_IDS = 5_000
+#: Extra catch-up runs while one connection stays up after a run stopped early.
+CATCHUP_FOLLOWUPS = 20
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,7 +146,11 @@ class CatchupResult:
     ``delivered`` messages were handed to listeners (as ``source="catchup"``)
     from ``pages`` REST pages after message id ``from_id``; ``gap_possible``
     is True when the run stopped early (error, or ``catch_up_max_messages``
-    reached), so older messages may still be missing; ``error`` says why.
+    reached), so newer messages may still be missing; ``error`` says why.
+    Nothing is lost for good: the catch-up cursor stays at the gap (live
+    messages still arrive meanwhile) and the next run resumes there — a
+    follow-up run on the same connection after an error, else the next
+    reconnect or ``connect()``.
     """
 
     delivered: int
@@ -252,8 +261,13 @@ class Client:
             refresh_credentials=self._refresh_jwt,
         )
         self._outbound: collections.deque[str] = collections.deque()
-        # catch-up bookkeeping: highest id delivered + a bounded set of recent ids
+        # catch-up bookkeeping. ``_last_id`` is the catch-up cursor: every message
+        # with an id <= it has been delivered. While ``_gap`` is set (a catch-up
+        # stopped early) live messages are still delivered but do not move the
+        # cursor past the gap; their ids are kept in ``_above_gap`` for dedup.
         self._last_id = 0
+        self._gap = False
+        self._above_gap: dict[str, None] = {}
         self._recent: set[str] = set()
         self._recent_order: collections.deque[str] = collections.deque()
         self._catchup_active = False
@@ -326,6 +340,12 @@ class Client:
                 )
                 self._adopt_settings(settings)
                 self._last_id = int(saved.get("lastMessageId") or 0)
+                above = saved.get("deliveredAboveCursor")
+                if isinstance(above, list) and above:
+                    self._gap = True
+                    for mid in above[-ABOVE_GAP_IDS:]:
+                        self._above_gap[str(mid)] = None
+                        self._remember(str(mid))
                 log.info("restored the session of %s", user.uid)
                 self._start_persist()
                 if self.settings.auto_establish_socket_connection:
@@ -475,6 +495,8 @@ class Client:
     async def _init_cursor(self) -> None:
         """Start catch-up from the newest message the user can already see."""
         self._last_id = 0
+        self._gap = False
+        self._above_gap.clear()
         self._recent.clear()
         self._recent_order.clear()
         try:
@@ -517,6 +539,8 @@ class Client:
             log.warning("logout dropped %d queued typing/receipt frame(s)", dropped)
         self._adopt_settings(None)
         self._last_id = 0
+        self._gap = False
+        self._above_gap.clear()
         self._store.clear()
         if notify:
             self._dispatcher.emit("login", "logoutSuccess")
@@ -684,6 +708,7 @@ class Client:
             "dispatch_backlog": self._dispatcher.backlog,
             "last_message_id": str(self._last_id) if self._last_id else None,
             "catchup_pending": self._catchup_active,
+            "catchup_gap": self._gap,
             "duplicates_dropped": self.duplicates_dropped,
             "mode": "auto" if self.settings.auto_establish_socket_connection else "manual",
         }
@@ -741,12 +766,32 @@ class Client:
         self._spawn(self._after_connect(self._generation), "after-connect")
 
     async def _after_connect(self, generation: int) -> None:
-        if self.settings.catch_up and self._session is not None:
+        flushed = False
+        followups = 0
+        while self.settings.catch_up and self._session is not None:
             async with self._catchup_lock:
                 result = await self._run_catchup()
-            if generation == self._generation:
-                self._finish_catchup(result)
-        if generation == self._generation:
+            if generation != self._generation:
+                return  # a newer connection runs its own catch-up (and finishes it)
+            self._finish_catchup(result)
+            if not flushed:
+                flushed = True
+                await self._flush_outbound()
+            if result.error is None or followups >= CATCHUP_FOLLOWUPS:
+                break
+            # Stopped early (REST trouble) while the socket is up: the cursor is
+            # held at the gap; try again after a backoff while this connection lives.
+            followups += 1
+            await asyncio.sleep(self._supervisor.backoff_delay(followups))
+            if (
+                generation != self._generation
+                or self._supervisor.state is not S.CONNECTED
+                or self._session is None
+            ):
+                return
+            self._catchup_active = True
+            self._catchup_done.clear()
+        if not flushed and generation == self._generation:
             await self._flush_outbound()
 
     # ------------------------------------------------------------------------------
@@ -797,8 +842,12 @@ class Client:
         if len(self._recent_order) > RECENT_IDS:
             self._recent.discard(self._recent_order.popleft())
 
-    def _deliver(self, msg: BaseMessage) -> bool:
-        """Hand one message to listeners unless already delivered. True if delivered."""
+    def _deliver(self, msg: BaseMessage, *, advance: bool = True) -> bool:
+        """Hand one message to listeners unless already delivered. True if delivered.
+
+        ``advance``: move the catch-up cursor to this id (live messages, unless a
+        catch-up gap is open; catch-up moves the cursor itself, page by page).
+        """
         mid = msg.id
         if mid is not None:
             if mid in self._recent:
@@ -806,8 +855,13 @@ class Client:
                 return False
             self._remember(mid)
             n = _as_int(mid)
-            if n > self._last_id:
-                self._last_id = n
+            if n > self._last_id and advance:
+                if self._gap:
+                    self._above_gap[mid] = None
+                    if len(self._above_gap) > ABOVE_GAP_IDS:
+                        del self._above_gap[next(iter(self._above_gap))]
+                else:
+                    self._last_id = n
                 self._dirty = True
         emit = self._dispatcher.emit
         cls = type(msg)
@@ -890,11 +944,17 @@ class Client:
                     continue
                 if cursor is None and msg.sent_at is not None and msg.sent_at < since_ts:
                     continue
-                if self._deliver(msg):
+                if self._deliver(msg, advance=False):
                     delivered += 1
+            # Pages are contiguous from the cursor: everything up to this page's
+            # newest id has now been delivered (now or before), so the cursor moves.
+            ids = [m.id for m in page if m.id is not None]
+            newest = max((_as_int(i) for i in ids), default=0)
+            if newest > self._last_id:
+                self._last_id = newest
+                self._dirty = True
             if len(page) < page_size:
                 break
-            ids = [m.id for m in page if m.id is not None]
             cursor = max(ids, key=_as_int) if ids else cursor
             if delivered >= self.settings.catch_up_max_messages:
                 gap = True
@@ -916,6 +976,11 @@ class Client:
     def _finish_catchup(self, result: CatchupResult) -> None:
         held, self._held = self._held, []
         self._catchup_active = False
+        if result.gap_possible:
+            self._gap = True  # hold the cursor at the gap until a catch-up completes
+        else:
+            self._gap = False
+            self._above_gap.clear()
         for msg in held:
             self._deliver(msg)
         self.last_catchup = result
@@ -943,6 +1008,8 @@ class Client:
                 loggedInAt=s.logged_in_at,
                 lastMessageId=self._last_id,
             )
+            if self._gap and self._above_gap:
+                out["deliveredAboveCursor"] = list(self._above_gap)
             if self._server_settings is not None:
                 out["settings"] = self._server_settings.raw
         return out
