@@ -218,9 +218,12 @@ class Connection:
                 await asyncio.sleep(self._ping_interval)
                 self._pong.clear()
                 sent = time.monotonic()
-                await self._ws.send(_PING)
                 try:
+                    # The send is inside the deadline too: on a link whose send
+                    # buffers are full (a frozen peer) the write itself blocks, and
+                    # that must count as a missing pong, not hang the keepalive.
                     async with asyncio.timeout(self._pong_timeout):
+                        await self._ws.send(_PING)
                         await self._pong.wait()
                 except _BuiltinTimeoutError:
                     log.warning("no pong within %.3g s: the link is dead, reconnecting", self._pong_timeout)

@@ -7,6 +7,7 @@ test starts is ended through its own Popen handle.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
@@ -21,7 +22,7 @@ from cometchat_nb.settings import AppSettings
 
 from ..client.conftest import Recorder
 
-__all__ = ["WAIT", "FlakyTransport", "Recorder", "check_truthful", "new_client", "settings_at"]
+__all__ = ["WAIT", "FlakyTransport", "Recorder", "check_truthful", "idle", "new_client", "settings_at"]
 
 WAIT = 15.0
 S = ConnectionState
@@ -60,6 +61,15 @@ def check_truthful(log: list[ConnectionStateChange], listener_calls: list[str]) 
         if c.current in (S.DISCONNECTED, S.SUSPENDED, S.FAILED):
             assert c.reason, f"{c.current} without a reason: {c}"
             assert c.reason_code, f"{c.current} without a code: {c}"
+
+
+async def idle(client: Client, timeout: float = WAIT) -> bool:
+    """Wait (off the event loop) until every queued event reached the listeners.
+
+    ``wait_listeners_idle`` blocks its thread; called on the client's own loop it
+    would also block the loop that hands events to the dispatch thread.
+    """
+    return await asyncio.to_thread(client.wait_listeners_idle, timeout)
 
 
 MakeClient = Callable[..., Awaitable[tuple[Client, Recorder]]]

@@ -116,14 +116,20 @@ class ServerProcess:
         """SIGKILL our server process (by its PID) and reap it."""
         proc = self.proc
         if proc is not None and proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
+            os.kill(proc.pid, signal.SIGKILL)  # also ends a SIGSTOPped process
             proc.wait(START_TIMEOUT)
         self._reap()
+
+    def freeze(self, frozen: bool = True) -> None:
+        """SIGSTOP (or SIGCONT) our server process: a peer that is there but silent."""
+        assert self.proc is not None and self.proc.poll() is None
+        os.kill(self.proc.pid, signal.SIGSTOP if frozen else signal.SIGCONT)
 
     def stop(self) -> None:
         """SIGTERM (clean shutdown), then SIGKILL if it does not exit in time."""
         proc = self.proc
         if proc is not None and proc.poll() is None:
+            os.kill(proc.pid, signal.SIGCONT)  # in case a test froze it
             proc.terminate()
             try:
                 proc.wait(START_TIMEOUT)

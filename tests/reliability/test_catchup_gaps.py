@@ -11,7 +11,7 @@ from cometchat_nb import Client, ConnectionState, MemorySessionStore
 from cometchat_nb.client.client import CATCHUP_FOLLOWUPS
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, FlakyTransport, Recorder, new_client, settings_at
+from .conftest import WAIT, FlakyTransport, Recorder, idle, new_client, settings_at
 
 S = ConnectionState
 
@@ -49,7 +49,7 @@ async def _bob_with_missed(
 
 async def _exactly(rec: Recorder, bob: Client, want: list[str]) -> None:
     await rec.wait(lambda r: set(want) <= {m.id for m in r.args("onTextMessageReceived")})
-    assert bob.wait_listeners_idle(WAIT)
+    assert await idle(bob)
     got = [m.id for m in rec.args("onTextMessageReceived")]
     assert sorted(got, key=int) == sorted(want, key=int), "lost or duplicated"
 
@@ -146,7 +146,7 @@ async def test_live_ids_above_a_gap_are_not_delivered_twice(
     assert done is not None and done.error is None
     want = [*missed, *live]
     await rec2.wait(lambda r: set(want) <= set(seen) | {m.id for m in r.args("onTextMessageReceived")})
-    assert bob.wait_listeners_idle(WAIT)
+    assert await idle(bob)
     later = [m.id for m in rec2.args("onTextMessageReceived")]
     total = later if not restart else seen + later
     assert sorted(total, key=int) == want, "lost or duplicated across the gap"

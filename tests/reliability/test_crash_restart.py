@@ -23,7 +23,7 @@ import pytest
 from cometchat_nb import Client, ConnectionState, TextMessage, TransportError
 from cometchat_nb.errors import ErrorCode
 
-from .conftest import WAIT, Recorder, check_truthful, new_client, settings_at
+from .conftest import WAIT, Recorder, check_truthful, idle, new_client, settings_at
 from .procs import ServerProcess
 
 S = ConnectionState
@@ -208,7 +208,7 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
             await rec.wait(
                 lambda r, w=want: w <= {m.id for m in r.args("onTextMessageReceived")}, timeout=WAIT
             )
-            assert client.wait_listeners_idle(WAIT)
+            assert await idle(client)
             got = rec.args("onTextMessageReceived")
             ids = [m.id for m in got]
             assert len(ids) == len(set(ids)), f"{uid}: duplicated {len(ids) - len(set(ids))} messages"
