@@ -81,7 +81,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--key", help="PEM private key for --tls")
     serve.add_argument("--public-host", help="host name advertised to clients (default: the bind host)")
     serve.add_argument("--no-seed", action="store_true", help="do not create the superhero users and group")
-    serve.add_argument("--max-frame-bytes", type=_positive, default=65536, help="largest WebSocket frame")
+    serve.add_argument(
+        "--max-frame-bytes", type=_positive, default=65536, help="largest WebSocket frame (close 1009 above)"
+    )
+    serve.add_argument(
+        "--max-body-bytes",
+        type=_positive,
+        default=1_048_576,
+        help="largest REST request body (ERR_PAYLOAD_TOO_LARGE above)",
+    )
+    serve.add_argument(
+        "--max-text-chars", type=_positive, default=20_000, help="longest text message (characters)"
+    )
+    serve.add_argument(
+        "--auth-timeout",
+        type=_positive,
+        default=10,
+        help="seconds a socket may stay unauthenticated (close 4002 after)",
+    )
     serve.add_argument(
         "--log-level",
         default="warning",
@@ -113,6 +130,9 @@ def _server_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
         public_host=args.public_host,
         seed=not args.no_seed,
         max_frame_bytes=args.max_frame_bytes,
+        max_body_bytes=args.max_body_bytes,
+        max_text_chars=args.max_text_chars,
+        auth_timeout=float(args.auth_timeout),
     )
 
 
