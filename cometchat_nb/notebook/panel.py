@@ -161,7 +161,10 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         self.send_button = w.Button(description="Send", icon="paper-plane")
         self.counters_html = w.HTML()
         self.tail_html = w.HTML()
-        self.plot_image = w.Image(format="png", layout=w.Layout(width="420px"))
+        # align_self: an HBox stretches its children to the tallest one, which distorted the plot
+        self.plot_image = w.Image(
+            format="png", layout=w.Layout(width="420px", height="auto", align_self="flex-start")
+        )
         self.log_output = w.Output(
             layout=w.Layout(max_height="140px", overflow="auto", border="1px solid #ddd")
         )
@@ -451,10 +454,16 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             self.catchup_bar.value = n
             self.catchup_label.value = f"catching up… {n} missed messages"
             return
-        if self._catchup_base is None:
-            return
-        self._catchup_base = None
         last = CometChat.client().last_catchup if CometChat.isInitialized() else None
+        if self._catchup_base is None:
+            # a catch-up quicker than one refresh was never seen pending: show its result anyway
+            if last is None or last is self._catchup_shown or not (last.delivered or last.gap_possible):
+                return
+            self.catchup_box.layout.display = ""
+            self.catchup_bar.max = max(1, last.delivered)
+            self.catchup_bar.value = last.delivered
+        self._catchup_base = None
+        self._catchup_shown = last
         self.catchup_bar.bar_style = "warning" if last is not None and last.gap_possible else "success"
         self.catchup_bar.max = max(1, self.catchup_bar.value)
         self.catchup_bar.value = self.catchup_bar.max

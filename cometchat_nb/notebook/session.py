@@ -453,7 +453,8 @@ def wait_connected(timeout: float | None = None, *, progress: Mode = "auto") -> 
 
 
 def _wait_catchup(timeout: float, *, progress: Mode = "auto") -> Any:
-    """Wait for a pending catch-up; returns its ``CatchupResult`` (or None).
+    """Wait for a pending catch-up, and for its events to reach the listeners and the
+    LiveFrame; returns its ``CatchupResult`` (or None).
 
     A progress bar (missed messages delivered so far) appears only once the
     catch-up has delivered something or taken longer than
@@ -461,6 +462,8 @@ def _wait_catchup(timeout: float, *, progress: Mode = "auto") -> Any:
     """
     client = CometChat.client()
     if not client.status().get("catchup_pending"):
+        # a catch-up that just ended may still be on its way to the listeners and the LiveFrame
+        CometChat.waitListenersIdle(timeout)
         return client.last_catchup
     live = live_frame()
     start = live.source_counts.get("catchup", 0)
@@ -482,6 +485,9 @@ def _wait_catchup(timeout: float, *, progress: Mode = "auto") -> Any:
             if bar is not None:
                 bar.update(got, f"{got} missed messages delivered")
         result = CometChat.waitForCatchup(timeout=max(0.1, deadline - time.monotonic()))
+        # "caught up" means the missed messages are in the LiveFrame (and were given to every
+        # listener), not only fetched: %cometchat_events right after must show them
+        CometChat.waitListenersIdle(max(0.1, deadline - time.monotonic()))
     except BaseException:
         if bar is not None:
             bar.close(ok=False)

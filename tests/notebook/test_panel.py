@@ -169,6 +169,29 @@ def test_catch_up_progress(local_manual: None) -> None:
     panel.close()
 
 
+def test_catch_up_quicker_than_a_refresh_is_shown(local_manual: None) -> None:
+    panel = ControlPanel(plot=False)
+    session.login("superhero1")
+    session.connect()
+    session.disconnect()
+    with SimulatedUser("superhero5", connect=False) as scott:
+        for i in range(2):
+            scott.say("superhero1", f"missed {i}")
+    session.connect()  # the panel never refreshed while the catch-up was pending
+    panel.refresh()
+    assert panel.catchup_box.layout.display == ""
+    assert "caught up: 2 messages" in panel.catchup_label.value
+    assert panel.catchup_bar.value == panel.catchup_bar.max == 2
+    panel.catchup_label.value = ""
+    panel.refresh()  # shown once, not again on every refresh
+    assert panel.catchup_label.value == ""
+    session.disconnect()
+    session.connect()  # nothing missed: nothing new to show
+    panel.refresh()
+    assert panel.catchup_label.value == ""
+    panel.close()
+
+
 def test_plot_is_a_png_redrawn_at_most_once_a_second(local_manual: None) -> None:
     panel = ControlPanel()
     first = panel.plot_image.value

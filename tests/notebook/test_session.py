@@ -104,6 +104,30 @@ def test_wait_helpers() -> None:
     assert CometChat.getConnectionStatus() == "connected"
 
 
+def test_connect_returns_once_the_missed_messages_reached_listeners_and_live_frame() -> None:
+    """%cometchat_connect / %cometchat_wait --catchup mean "caught up": the missed messages are
+    already in the live frame (and were given to listeners) when they return."""
+    session.init(local=True, manual=True)
+    session.login("superhero1")
+    session.connect()
+    session.disconnect()
+    with SimulatedUser("superhero2", connect=False) as cap:
+        for i in range(20):
+            cap.say("superhero1", f"missed {i}")
+    seen: list[str] = []
+
+    def busy_listener(message: object) -> None:  # some work per message: dispatch lags behind
+        sum(range(50_000))
+        seen.append(message.getText())  # type: ignore[attr-defined]
+
+    CometChat.addMessageListener("busy", CometChat.MessageListener(onTextMessageReceived=busy_listener))
+    session.connect()
+    received = session.events(type="text_message_received")
+    assert received["source"].astype(str).tolist() == ["catchup"] * 20
+    assert seen == [f"missed {i}" for i in range(20)]
+    CometChat.removeMessageListener("busy")
+
+
 def test_send_validates_arguments() -> None:
     session.init(local=True, manual=True)
     session.login("superhero1")
