@@ -41,7 +41,7 @@ pytest: venv node
 test: lint typecheck pytest
 
 demo: venv
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/01_quickstart.ipynb
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/01_quickstart.ipynb
 
 bench: venv node
 	$(PY) bench/run_all.py
