@@ -14,11 +14,12 @@ does) to an unbounded :class:`~cometchat_nb.notebook.LiveFrame`, then reports
 * the cost of reading ``.df`` cold, again with no new event (cached), and
   after a few more events (incremental),
 
-and ends with ``RESULT liveframe_bytes_per_event=... append_ratio_last_first=...``.
+and ends with ``RESULT liveframe_bytes_per_event=... append_ratio_last_first=...``
+(plus ``buffer_bytes_per_event`` and the append costs in µs).
 Events are generated block by block outside the timed region.
 
     python bench/bench_liveframe.py            # 1 000 000 events
-    python bench/bench_liveframe.py --n 2000   # smoke run
+    python bench/bench_liveframe.py --n 2000   # smoke run (or --smoke)
     python bench/bench_liveframe.py --keep-raw # the cost of the raw column
 """
 
@@ -154,7 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk-rows", type=int, default=8192)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep-raw", action="store_true", help="fill the raw column (its cost)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="3 000 events in blocks of 1 000 (the test suite)"
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.n, args.block = 3000, 1000
     n = args.n
     block = max(1, min(args.block, n))
     rnd = random.Random(args.seed)
@@ -219,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         f"read .df                   cold {cold * 1e3:.1f} ms, cached {cached * 1e3:.2f} ms, "
         f"+10 events {incremental * 1e3:.1f} ms"
     )
-    print(f"RESULT liveframe_bytes_per_event={per_event:.1f} append_ratio_last_first={ratio:.2f}")
+    print(
+        f"RESULT liveframe_bytes_per_event={per_event:.1f} append_ratio_last_first={ratio:.2f} "
+        f"buffer_bytes_per_event={buffer_per_event:.1f} append_first_us={first * 1e6:.2f} "
+        f"append_last_us={last * 1e6:.2f}"
+    )
     return 0
 
 

@@ -2,11 +2,11 @@
 // Drives the official CometChat JS SDK (installed from npm, never copied) against
 // cometchat_nb's embedded server, for tests/test_js_sdk.py and tests/test_js_interop.py.
 //
-//   node driver.js <scenario>        scenario: login | restore | interop
+//   node driver.js <scenario>        scenario: login | restore | interop | bench
 //
 // Configuration (environment):
 //   CC_APP_ID, CC_REGION, CC_HOST      app id, region, REST "host:port" (overrideClientHost/AdminHost)
-//   CC_UID, CC_AUTH_KEY                who logs in (scenarios login and interop)
+//   CC_UID, CC_AUTH_KEY                who logs in (scenarios login, interop and bench)
 //   CC_STORAGE                         file backing localStorage (a second process restores from it)
 //   CC_PLAIN=1                         rewrite https:// -> http:// and wss:// -> ws:// (server without TLS);
 //                                      otherwise start Node with NODE_EXTRA_CA_CERTS=<server CA>
@@ -24,6 +24,18 @@
 // Every command answers exactly one {"event":"result","step":<cmd>,"ok":true|false,...} line.
 // stdin EOF ends the process (code 0); the watchdog, an uncaught exception or an unhandled
 // rejection end it with a non-zero code.
+//
+// Scenario "bench" (bench/bench_ingest.py, bench/bench_connect.py) logs in like "login" but is
+// quiet: its only listeners count onTextMessageReceived and time connections, the shim stops
+// parsing a socket's frames once its auth answer is seen, and two commands measure:
+//   {"cmd":"benchArm","n":N}      reset the counter; when the N-th text message arrives it prints
+//                                 {"event":"benchDone","n":N,"seconds":<first to N-th message>}
+//   {"cmd":"benchConnect","runs":R}  R times: connect() -> socket open -> auth OK, then
+//                                 disconnect() and wait for the socket to close; answers the two
+//                                 latency lists in milliseconds (opened, authed). The SDK fires
+//                                 onConnected on open, but only for its first connect(): after a
+//                                 disconnect() its status stays "connected" (README), so the open
+//                                 event of the socket stands for it
 "use strict";
 
 const fs = require("fs");
@@ -80,7 +92,7 @@ for (const name of ["CC_APP_ID", "CC_HOST", "CC_STORAGE"]) {
     finish(64);
   }
 }
-if (!["login", "restore", "interop"].includes(scenario)) {
+if (!["login", "restore", "interop", "bench"].includes(scenario)) {
   emit({ event: "error", step: "config", code: "CONFIG", message: `unknown scenario ${JSON.stringify(scenario)}` });
   finish(64);
 }
@@ -138,10 +150,39 @@ class FileStorage extends MemoryStorage {
 }
 
 const plain = env.CC_PLAIN === "1";
+const bench = scenario === "bench";
+let openSockets = 0; // sockets created and not yet closed (the bench scenario's connect loop)
+// One-shot waiters of the bench scenario: name -> resolve (see waitFor()).
+const waiters = new Map();
+
+function signal(name, value) {
+  const resolve = waiters.get(name);
+  if (resolve) {
+    waiters.delete(name);
+    resolve(value);
+  }
+}
+
+function waitFor(name, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      waiters.delete(name);
+      reject(new Error(`no ${name} within ${ms} ms`));
+    }, ms);
+    waiters.set(name, (value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
 const origin = "http://localhost";
 
 globalThis.window = globalThis;
-globalThis.localStorage = new FileStorage(path.resolve(env.CC_STORAGE));
+// The SDK writes localStorage on every message it receives; a browser keeps that in memory and
+// persists it lazily, so the bench scenario does too (a file write per message would be what
+// the benchmark measures).
+globalThis.localStorage = bench ? new MemoryStorage() : new FileStorage(path.resolve(env.CC_STORAGE));
 globalThis.sessionStorage = new MemoryStorage();
 globalThis.navigator = { userAgent: `cometchat-nb-driver node/${process.versions.node}`, language: "en-US" };
 globalThis.document = { querySelector: () => null, hasFocus: () => true };
@@ -159,8 +200,10 @@ class DriverWebSocket extends NodeWebSocket {
   constructor(url, ...rest) {
     const target = plain ? String(url).replace(/^wss:\/\//, "ws://") : url;
     super(target, ...rest);
-    emit({ event: "wsOpen", url: String(target) });
-    this.addEventListener("message", (ev) => {
+    if (!bench) emit({ event: "wsOpen", url: String(target) });
+    openSockets += 1;
+    if (bench) this.addEventListener("open", () => signal("wsOpen", true));
+    const onMessage = (ev) => {
       let frame;
       try {
         frame = JSON.parse(String(ev.data));
@@ -169,11 +212,23 @@ class DriverWebSocket extends NodeWebSocket {
       }
       if (frame && frame.type === "auth") {
         const body = frame.body || {};
+        const ok = body.code === "200" && body.status === "OK";
+        if (bench) {
+          // measured runs must not pay for this shim: stop parsing this socket's frames
+          this.removeEventListener("message", onMessage);
+          signal("authOk", ok);
+          return;
+        }
         emit({ event: "wsAuth", code: body.code, status: body.status });
-        if (body.code === "200" && body.status === "OK") emit({ event: "ready" });
+        if (ok) emit({ event: "ready" });
       }
+    };
+    this.addEventListener("message", onMessage);
+    this.addEventListener("close", (ev) => {
+      openSockets -= 1;
+      signal("wsClose", ev.code);
+      if (!bench) emit({ event: "wsClose", code: ev.code, reason: ev.reason });
     });
-    this.addEventListener("close", (ev) => emit({ event: "wsClose", code: ev.code, reason: ev.reason }));
   }
 }
 globalThis.WebSocket = DriverWebSocket;
@@ -306,6 +361,32 @@ function addListeners() {
   );
 }
 
+// The bench scenario's only listeners: a counter and the connection callbacks, no output per event.
+const counter = { n: 0, count: 0, t0: 0 };
+
+function addBenchListeners() {
+  CometChat.addConnectionListener(
+    LID,
+    new CometChat.ConnectionListener({
+      onConnected: () => signal("connected", true),
+      inConnecting: () => {},
+      onDisconnected: () => {},
+    }),
+  );
+  CometChat.addMessageListener(
+    LID,
+    new CometChat.MessageListener({
+      onTextMessageReceived: () => {
+        const c = ++counter.count;
+        if (c === 1) counter.t0 = performance.now();
+        if (c === counter.n) {
+          emit({ event: "benchDone", n: c, seconds: (performance.now() - counter.t0) / 1000 });
+        }
+      },
+    }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // commands
 
@@ -425,6 +506,37 @@ const commands = {
     const reply = await CometChat.logout();
     return { reply: reply === undefined ? null : reply, user: await loggedInUser() };
   },
+  async benchArm(cmd) {
+    need(cmd, "n");
+    counter.n = Number(cmd.n);
+    counter.count = 0;
+    return {};
+  },
+  async benchConnect(cmd) {
+    need(cmd, "runs");
+    const opened = [];
+    const authed = [];
+    const limit = Number(cmd.timeoutMs || 5000);
+    if (openSockets > 0) {
+      const closed = waitFor("wsClose", limit);
+      CometChat.disconnect();
+      await closed;
+    }
+    for (let i = 0; i < Number(cmd.runs); i++) {
+      const open = waitFor("wsOpen", limit);
+      const authOk = waitFor("authOk", limit);
+      const t0 = performance.now();
+      CometChat.connect();
+      await open;
+      opened.push(performance.now() - t0);
+      if (!(await authOk)) throw new Error("the server refused the socket's auth frame");
+      authed.push(performance.now() - t0);
+      const closed = waitFor("wsClose", limit);
+      CometChat.disconnect();
+      await closed;
+    }
+    return { opened, authed };
+  },
   async exit() {
     finish(0);
     return {};
@@ -471,7 +583,8 @@ async function start() {
     .overrideAdminHost(env.CC_HOST);
   const initialized = await CometChat.init(env.CC_APP_ID, builder.build());
   emit({ event: "result", step: "init", ok: initialized === true, value: initialized });
-  addListeners();
+  if (bench) addBenchListeners();
+  else addListeners();
 
   if (scenario === "restore") {
     const user = await loggedInUser();
@@ -488,7 +601,13 @@ async function start() {
     }
   }
   emit({ event: "result", step: "status", ok: true, status: CometChat.getConnectionStatus() });
-  if (!auto) CometChat.connect();
+  if (bench) {
+    const authOk = waitFor("authOk", 10000);
+    CometChat.connect();
+    if (!(await authOk)) throw new Error("the server refused the socket's auth frame");
+  } else if (!auto) {
+    CometChat.connect();
+  }
   emit({ event: "started" });
 }
 

@@ -19,7 +19,9 @@ def test_bench_liveframe_smoke() -> None:
         check=True,
     ).stdout
     match = re.search(
-        r"^RESULT liveframe_bytes_per_event=([\d.]+) append_ratio_last_first=([\d.]+)$", out, re.M
+        r"^RESULT liveframe_bytes_per_event=([\d.]+) append_ratio_last_first=([\d.]+)( \w+=\S+)*$",
+        out,
+        re.M,
     )
     assert match, out
     assert 0 < float(match.group(1)) < 400 and float(match.group(2)) > 0

@@ -1,0 +1,212 @@
+"""Benchmark: connect latency, manual ``connect()`` → connected and authenticated.
+
+The embedded server runs in its own process; each connector is a separate
+process, logged in beforehand (REST login is not timed), connecting and
+disconnecting ``--runs`` times:
+
+``sdk``   ``await client.connect()`` on the SDK's async ``Client`` in manual
+          mode (``autoEstablishSocketConnection(False)``): it returns once the
+          socket is open *and* the server accepted the auth frame (state
+          CONNECTED). Then ``disconnect()`` and, outside the timing, the
+          catch-up that every reconnect runs is awaited;
+``raw``   a bare ``websockets`` handshake (compression off), then the same
+          auth frame and its answer (one round trip); ``raw_handshake`` is the
+          handshake alone;
+``node``  the official JS SDK (``tests/js/driver.js`` scenario ``bench``):
+          ``CometChat.connect()`` → the socket's ``open`` event (when the JS
+          SDK fires ``onConnected``; it fires it only for its first connect,
+          see the README) and → the server's auth answer.
+
+The connectors take turns in blocks of ``--block`` connects after a warm-up
+(discarded), so drift on this noisy machine hits them alike. Reported:
+p50/p99 in milliseconds and the ratios sdk/raw, sdk/node at p50 and p99.
+
+    python bench/bench_connect.py               # 200 connects each
+    python bench/bench_connect.py --smoke       # a few connects
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _common import (
+    BenchServer,
+    Child,
+    ChildError,
+    auth_frame,
+    login_jwt,
+    node_available,
+    node_driver,
+    percentile,
+    python_child,
+    ratio,
+    result_line,
+)
+from websockets.asyncio.client import connect
+
+USERS = {"sdk": "superhero1", "raw": "superhero2", "node": "superhero3"}
+
+
+def emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+# ----------------------------------------------------------------------------------------
+# connector processes
+
+
+async def run_sdk(info: dict[str, Any]) -> None:
+    from cometchat_nb import AppSettingsBuilder, Client, MemorySessionStore
+
+    settings = (
+        AppSettingsBuilder()
+        .setRegion(str(info["region"]))
+        .autoEstablishSocketConnection(False)
+        .overrideClientHost(str(info["url"]))
+        .overrideAdminHost(str(info["url"]))
+        .build()
+    )
+    async with Client(str(info["app_id"]), settings, store=MemorySessionStore()) as client:
+        await client.login(USERS["sdk"], str(info["auth_key"]))
+        emit({"event": "ready"})
+        while line := await asyncio.to_thread(sys.stdin.readline):
+            cmd = json.loads(line)
+            times: list[float] = []
+            for _ in range(int(cmd["runs"])):
+                t0 = time.perf_counter()
+                await client.connect()
+                times.append((time.perf_counter() - t0) * 1e3)
+                await client.wait_for_catchup()
+                await client.disconnect()
+            emit({"event": "reply", "ok": True, "ms": times})
+
+
+async def run_raw(info: dict[str, Any]) -> None:
+    resource = f"bench-connect-{os.getpid()}"
+    async with httpx.AsyncClient() as http:
+        jwt = await login_jwt(http, info, USERS["raw"], resource)
+    frame = auth_frame(info, USERS["raw"], jwt, resource)
+    url = str(info["ws"])
+    emit({"event": "ready"})
+    while line := await asyncio.to_thread(sys.stdin.readline):
+        cmd = json.loads(line)
+        handshake: list[float] = []
+        authed: list[float] = []
+        for _ in range(int(cmd["runs"])):
+            t0 = time.perf_counter()
+            async with connect(url, compression=None, open_timeout=10) as ws:
+                t1 = time.perf_counter()
+                await ws.send(frame)
+                await ws.recv()
+                t2 = time.perf_counter()
+            handshake.append((t1 - t0) * 1e3)
+            authed.append((t2 - t0) * 1e3)
+        emit({"event": "reply", "ok": True, "ms": authed, "handshake_ms": handshake})
+
+
+# ----------------------------------------------------------------------------------------
+# orchestrator
+
+
+def block(child: Child, role: str, runs: int) -> dict[str, list[float]]:
+    if role == "node":
+        child.send({"cmd": "benchConnect", "runs": runs})
+        res = child.wait_for("result", 30 + runs)
+        if not res.get("ok"):
+            raise ChildError(f"node benchConnect failed: {res}\n{child.tail()}")
+        return {"node_open": res["opened"], "node": res["authed"]}
+    reply = child.call(cmd="connect", runs=runs, timeout=30 + runs)
+    out = {role: reply["ms"]}
+    if "handshake_ms" in reply:
+        out["raw_handshake"] = reply["handshake_ms"]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200, help="measured connects per connector (default 200)")
+    parser.add_argument("--block", type=int, default=50, help="connects per turn (default 50)")
+    parser.add_argument("--warmup", type=int, default=20, help="connects discarded first (default 20)")
+    parser.add_argument("--smoke", action="store_true", help="a few connects (the test suite)")
+    parser.add_argument("--no-node", action="store_true", help="skip the official JS SDK")
+    parser.add_argument("--role", choices=("sdk", "raw"), help=argparse.SUPPRESS)
+    parser.add_argument("--info", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.role:
+        runner = run_sdk if args.role == "sdk" else run_raw
+        asyncio.run(runner(json.loads(args.info)))
+        return 0
+    if args.smoke:
+        args.runs, args.block, args.warmup = 4, 2, 1
+    roles = ["sdk", "raw", "node"]
+    why_not_node = "skipped (--no-node)" if args.no_node else node_available()
+    if why_not_node:
+        roles.remove("node")
+        print(f"official JS SDK: {why_not_node}")
+    samples: dict[str, list[float]] = {}
+    children: dict[str, Child] = {}
+    with tempfile.TemporaryDirectory(prefix="cometchat-bench-") as tmp, BenchServer() as server:
+        try:
+            for role in roles:
+                if role == "node":
+                    node = node_driver("bench", info=server.info, uid=USERS["node"], storage=Path(tmp) / "n")
+                    node.wait_for("started", 60)
+                    children[role] = node
+                else:
+                    child = python_child(
+                        "bench_connect.py", "--role", role, "--info", json.dumps(server.info), name=role
+                    )
+                    child.wait_for("ready", 60)
+                    children[role] = child
+            for role in roles:
+                block(children[role], role, args.warmup)
+            done = 0
+            while done < args.runs:
+                size = min(args.block, args.runs - done)
+                for role in roles:
+                    for name, values in block(children[role], role, size).items():
+                        samples.setdefault(name, []).extend(values)
+                done += size
+        finally:
+            for child in children.values():
+                child.close()
+    print(f"connects: {args.runs} per connector after {args.warmup} warm-up, in turns of {args.block}")
+    labels = {
+        "sdk": "SDK connect() → connected + authenticated",
+        "raw": "raw handshake + auth frame round trip",
+        "raw_handshake": "raw handshake alone",
+        "node": "JS SDK connect() → auth answer",
+        "node_open": "JS SDK connect() → socket open (onConnected)",
+    }
+    figures: dict[str, float] = {}
+    for name, label in labels.items():
+        values = samples.get(name)
+        if not values:
+            continue
+        p50, p99 = percentile(values, 50), percentile(values, 99)
+        figures[f"{name}_p50_ms"], figures[f"{name}_p99_ms"] = p50, p99
+        print(f"{label:<44} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   (n={len(values)})")
+    for other in ("raw", "node"):
+        if other in samples:
+            for p in ("p50", "p99"):
+                figures[f"sdk_over_{other}_{p}"] = ratio(figures[f"sdk_{p}_ms"], figures[f"{other}_{p}_ms"])
+            print(
+                f"sdk / {other:<5} p50 {figures[f'sdk_over_{other}_p50']:.2f}   "
+                f"p99 {figures[f'sdk_over_{other}_p99']:.2f}"
+            )
+    print(result_line(**figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

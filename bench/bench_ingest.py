@@ -1,0 +1,321 @@
+"""Benchmark: ingest rate of one client, side by side with its baselines.
+
+The embedded server (its own process, ``bench/_server.py``) pushes ``--n``
+realistic message frames (≈530–580 bytes, entities included) to one logged-in user, over
+loopback, compression off. Each receiver is a separate process, logged in as
+its own user and connected before the timing starts:
+
+``listener``  the SDK's async ``Client`` with one message listener counting
+              ``onTextMessageReceived`` (reader → decode → models → dispatcher
+              thread → listener);
+``liveframe`` the same ``Client`` with a ``LiveFrame`` as its event sink;
+``raw``       a bare ``websockets`` client doing only ``recv`` + ``json.loads``
+              (logged in with a real JWT, the same auth frame);
+``raw_orjson`` the same with ``orjson.loads`` (for reference);
+``node``      the official CometChat JS SDK in Node 20 (``tests/js/driver.js``
+              scenario ``bench``: a quiet listener counting
+              ``onTextMessageReceived``).
+
+The receiver process is stopped (SIGSTOP, by its PID) while the server
+queues the frames and resumed (SIGCONT) once they are all queued, so the
+figure is the receiver's own ceiling, not the Python sender's (perf-limits.md:
+a Python ``websockets`` sender tops out near half of what a client can take).
+The rate is frames / time from the first to the N-th frame seen by the
+receiver's counter. One warm-up round is discarded, then ``--runs`` rounds;
+in each round every receiver gets the same number of frames, one receiver at
+a time, in turn (so drift on this noisy machine hits all of them alike).
+Reported: median (min–max) per receiver, the receiver's CPU use (process CPU
+/ wall), and the ratios listener/raw, liveframe/raw, liveframe/node,
+listener/node, computed from the medians. Ends with a ``RESULT`` line.
+
+    python bench/bench_ingest.py                  # N = 100 000, 3 runs
+    python bench/bench_ingest.py --smoke          # tiny N, 1 run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from _common import (
+    BenchServer,
+    Child,
+    auth_frame,
+    cpu_seconds,
+    login_jwt,
+    median,
+    node_available,
+    node_driver,
+    python_child,
+    ratio,
+    result_line,
+    spread,
+)
+from websockets.asyncio.client import connect
+
+RECEIVERS = ("listener", "liveframe", "raw", "raw_orjson", "node")
+USERS = {
+    "listener": "superhero1",
+    "liveframe": "superhero2",
+    "raw": "superhero3",
+    "raw_orjson": "superhero4",
+    "node": "superhero5",
+}
+
+
+def emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+# ----------------------------------------------------------------------------------------
+# receiver processes
+
+
+class Counter:
+    """Counts calls; remembers when the first and the ``n``-th happened (wall and CPU)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.count = 0
+        self.t0 = self.t1 = 0.0
+        self.cpu0 = self.cpu1 = 0.0
+        self.done = threading.Event()
+
+    def arm(self, n: int) -> None:
+        self.n, self.count = n, 0
+        self.done.clear()
+
+    def hit(self) -> None:
+        c = self.count + 1
+        self.count = c
+        if c == 1:
+            self.t0 = time.perf_counter()
+            self.cpu0 = time.process_time()
+        if c == self.n:
+            self.t1 = time.perf_counter()
+            self.cpu1 = time.process_time()
+            self.done.set()
+
+    def report(self) -> dict[str, Any]:
+        wall = self.t1 - self.t0
+        return {"event": "done", "n": self.n, "seconds": wall, "cpu": (self.cpu1 - self.cpu0) / wall}
+
+
+async def _commands(counter: Counter, timeout: float, cleanup: Any = None) -> None:
+    """Serve ``arm`` commands from stdin until EOF."""
+    while True:
+        line = await asyncio.to_thread(sys.stdin.readline)
+        if not line:
+            return
+        cmd = json.loads(line)
+        if cmd.get("cmd") != "arm":
+            emit({"event": "reply", "ok": False, "error": f"unknown command {cmd}"})
+            continue
+        if cleanup is not None:
+            cleanup()
+        counter.arm(int(cmd["n"]))
+        emit({"event": "reply", "ok": True})
+        if await asyncio.to_thread(counter.done.wait, timeout):
+            emit(counter.report())
+        else:
+            emit({"event": "error", "message": f"only {counter.count} of {counter.n} frames in {timeout} s"})
+
+
+async def run_sdk(info: dict[str, Any], uid: str, kind: str, timeout: float) -> None:
+    from cometchat_nb import AppSettingsBuilder, Client, MemorySessionStore, MessageListener
+
+    settings = (
+        AppSettingsBuilder()
+        .setRegion(str(info["region"]))
+        .autoEstablishSocketConnection(False)
+        .overrideClientHost(str(info["url"]))
+        .overrideAdminHost(str(info["url"]))
+        .build()
+    )
+    counter = Counter()
+    hit = counter.hit
+    cleanup = None
+    async with Client(str(info["app_id"]), settings, store=MemorySessionStore()) as client:
+        if kind == "listener":
+
+            def on_text(message: Any) -> None:
+                hit()
+
+            client.add_message_listener("bench", MessageListener(onTextMessageReceived=on_text))
+        else:
+            from cometchat_nb.client.dispatch import Event
+            from cometchat_nb.notebook.live_frame import LiveFrame
+
+            live = LiveFrame()
+            append = live.append_event
+
+            def sink(event: Event) -> None:
+                append(event)
+                if event.name == "onTextMessageReceived":
+                    hit()
+
+            client.add_event_sink(sink)
+            cleanup = live.clear
+        await client.login(uid, str(info["auth_key"]))
+        await client.connect()
+        await client.wait_for_catchup()
+        emit({"event": "ready"})
+        await _commands(counter, timeout, cleanup)
+
+
+async def run_raw(info: dict[str, Any], uid: str, decoder: str, timeout: float) -> None:
+    loads = orjson.loads if decoder == "orjson" else json.loads
+    resource = f"bench-raw-{os.getpid()}"
+    async with httpx.AsyncClient() as http:
+        jwt = await login_jwt(http, info, uid, resource)
+    counter = Counter()
+    async with connect(str(info["ws"]), compression=None, max_size=4 * 1024 * 1024, max_queue=64) as ws:
+        await ws.send(auth_frame(info, uid, jwt, resource))
+        answer = loads(await ws.recv())
+        if answer.get("body", {}).get("code") != "200":
+            raise SystemExit(f"auth refused: {answer}")
+
+        async def reader() -> None:
+            hit = counter.hit
+            async for data in ws:
+                loads(data)
+                hit()
+
+        task = asyncio.create_task(reader())
+        emit({"event": "ready"})
+        await _commands(counter, timeout)
+        task.cancel()
+
+
+def receiver_main(args: argparse.Namespace) -> int:
+    info = json.loads(args.info)
+    uid = USERS[args.role]
+    if args.role in ("listener", "liveframe"):
+        asyncio.run(run_sdk(info, uid, args.role, args.timeout))
+    else:
+        asyncio.run(run_raw(info, uid, "orjson" if args.role == "raw_orjson" else "json", args.timeout))
+    return 0
+
+
+# ----------------------------------------------------------------------------------------
+# orchestrator
+
+
+def start_receiver(role: str, info: dict[str, Any], timeout: float, storage: Path) -> Child:
+    if role == "node":
+        child = node_driver("bench", info=info, uid=USERS["node"], storage=storage)
+        child.wait_for("started", 60)
+        return child
+    child = python_child(
+        "bench_ingest.py", "--role", role, "--info", json.dumps(info), "--timeout", str(timeout), name=role
+    )
+    child.wait_for("ready", 60)
+    return child
+
+
+def one_run(server: BenchServer, child: Child, role: str, n: int, timeout: float) -> dict[str, Any]:
+    uid = USERS[role]
+    server.call(cmd="prepare", uid=uid, n=n, seed=len(role))
+    if role == "node":
+        child.send({"cmd": "benchArm", "n": n})
+        child.wait_for("result", 30)
+    else:
+        child.call(cmd="arm", n=n, timeout=30)
+    # The receiver is stopped while the server queues the frames, then resumed: the
+    # figure is the receiver's own ceiling, whatever the sender's speed (the Python
+    # sender is the slower side, see perf-limits.md).
+    cpu0 = cpu_seconds(child.pid)
+    os.kill(child.pid, signal.SIGSTOP)
+    try:
+        push = server.call(cmd="push", uid=uid, timeout=timeout)
+    finally:
+        os.kill(child.pid, signal.SIGCONT)
+    done = child.wait_for("benchDone" if role == "node" else "done", timeout)
+    cpu = cpu_seconds(child.pid) - cpu0
+    return {
+        "rate": n / done["seconds"],
+        "cpu_rate": n / cpu if cpu > 0 else math.nan,
+        "push_rate": n / push["push_seconds"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="frames per run (default 100 000)")
+    parser.add_argument("--runs", type=int, default=3, help="measured runs (after one warm-up)")
+    parser.add_argument("--smoke", action="store_true", help="tiny N, one run (the test suite)")
+    parser.add_argument("--no-node", action="store_true", help="skip the official JS SDK")
+    parser.add_argument(
+        "--only", default=",".join(RECEIVERS), help="comma-separated receivers (default: all)"
+    )
+    parser.add_argument("--timeout", type=float, default=120.0, help="bound of one run (seconds)")
+    parser.add_argument("--role", choices=RECEIVERS, help=argparse.SUPPRESS)
+    parser.add_argument("--info", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.role:
+        return receiver_main(args)
+    if args.smoke:
+        args.n, args.runs, args.timeout = 300, 1, 30.0
+    roles = [r for r in RECEIVERS if r in args.only.split(",")]
+    why_not_node = "skipped (--no-node)" if args.no_node else node_available()
+    if why_not_node and "node" in roles:
+        roles.remove("node")
+        print(f"official JS SDK: {why_not_node}")
+    rates: dict[str, list[float]] = {r: [] for r in roles}
+    cpu_rates: dict[str, list[float]] = {r: [] for r in roles}
+    push_rates: list[float] = []
+    children: dict[str, Child] = {}
+    with tempfile.TemporaryDirectory(prefix="cometchat-bench-") as tmp, BenchServer() as server:
+        try:
+            for role in roles:
+                children[role] = start_receiver(role, server.info, args.timeout, Path(tmp) / "node.json")
+            size = server.call(cmd="prepare", uid="superhero1", n=2000)  # frame sizes only
+            print(
+                f"frames: {args.n:,} per run, {size['bytes_min']}–{size['bytes_max']} bytes "
+                f"(mean {size['bytes_mean']:.0f}); 1 warm-up + {args.runs} runs per receiver"
+            )
+            for rnd in range(args.runs + 1):
+                for role in roles:
+                    out = one_run(server, children[role], role, args.n, args.timeout)
+                    if rnd == 0:
+                        continue  # warm-up
+                    rates[role].append(out["rate"])
+                    cpu_rates[role].append(out["cpu_rate"])
+                    push_rates.append(out["push_rate"])
+        finally:
+            for child in children.values():
+                child.close()
+    med = {r: median(v) for r, v in rates.items()}
+    cmed = {r: median(v) for r, v in cpu_rates.items()}
+    print("receiver    frames/s (wall, first to N-th frame)   frames per CPU-second of the receiver")
+    for role in roles:
+        print(f"{role:<11} {spread(rates[role]):<38} {spread(cpu_rates[role])}")
+    print(f"server push rate (frames queued/s, informational) {spread(push_rates)}")
+    figures: dict[str, float] = {f"{r}_per_s": med[r] for r in roles}
+    for a, b in (("listener", "raw"), ("liveframe", "raw"), ("liveframe", "node"), ("listener", "node")):
+        if a in med and b in med:
+            figures[f"{a}_over_{b}"] = ratio(med[a], med[b])
+    for name, value in list(figures.items()):
+        if "_over_" in name:
+            a, _, b = name.partition("_over_")
+            figures[f"{name}_cpu"] = ratio(cmed[a], cmed[b])
+            print(f"{name:<22} {value:.2f}   (per CPU-second: {figures[f'{name}_cpu']:.2f})")
+    print(result_line(**figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

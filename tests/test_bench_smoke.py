@@ -1,0 +1,111 @@
+"""Smoke runs of the benchmarks (``bench/``) with tiny sizes, so they cannot rot.
+
+Each script runs as a subprocess with ``--smoke`` (seconds, loopback only,
+bounded by a timeout) and must end with a ``RESULT`` line carrying its
+figures. The Node parts are skipped (``--no-node``) when Node or the official
+JS SDK is not installed. ``make bench`` runs the real sizes; these tests only
+check that the machinery works.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(BENCH))
+
+import _common  # noqa: E402
+import run_all  # noqa: E402
+
+NO_NODE = _common.node_available() is not None
+
+
+def smoke(script: str, *extra: str, timeout: float = 90.0) -> dict[str, Any]:
+    args = [sys.executable, str(BENCH / script), "--smoke", *extra]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.run(
+        args,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
+    )
+    assert proc.returncode == 0, f"{script} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    figures = _common.parse_result(proc.stdout)
+    assert figures, f"{script} printed no RESULT line:\n{proc.stdout}"
+    return figures
+
+
+def node_flag() -> tuple[str, ...]:
+    return ("--no-node",) if NO_NODE else ()
+
+
+def test_ingest() -> None:
+    figures = smoke("bench_ingest.py", *node_flag())
+    for key in ("listener_per_s", "liveframe_per_s", "raw_per_s", "listener_over_raw", "liveframe_over_raw"):
+        assert figures[key] > 0, key
+    if not NO_NODE:
+        assert figures["node_per_s"] > 0
+        assert figures["listener_over_node"] > 0
+
+
+def test_liveframe() -> None:
+    figures = smoke("bench_liveframe.py")
+    assert figures["liveframe_bytes_per_event"] > 0
+    assert figures["buffer_bytes_per_event"] > 0
+    assert figures["append_ratio_last_first"] > 0
+
+
+def test_fanout() -> None:
+    figures = smoke("bench_fanout.py")
+    assert figures["embedded_10_per_s"] > 0
+    assert figures["raw_10_per_s"] > 0
+    assert figures["embedded_10_p99_ms"] > 0
+
+
+def test_connect() -> None:
+    figures = smoke("bench_connect.py", *node_flag())
+    assert 0 < figures["sdk_p50_ms"] <= figures["sdk_p99_ms"]
+    assert figures["raw_p50_ms"] > 0
+    if not NO_NODE:
+        assert figures["node_p50_ms"] > 0
+
+
+def test_kernel() -> None:
+    figures = smoke("bench_kernel.py")
+    assert figures["idle_p50_ms"] > 0
+    assert figures["events_per_s"] > 0
+
+
+def test_readme_table(tmp_path: Path) -> None:
+    results = {
+        "date": "2026-01-01 00:00 UTC",
+        "machine": {"cpus": 2, "cpu_model": "test CPU"},
+        "versions": {"python": "3.11"},
+        "seconds": 1.0,
+        "benchmarks": {
+            "ingest": {"seconds": 1.0, "figures": {"listener_over_raw": 0.9, "listener_per_s": 1000.0}},
+            "connect": {"seconds": 1.0, "figures": {"sdk_p50_ms": 3.0}},
+        },
+    }
+    block = run_all.table(results)
+    assert "| Ingest, SDK listener ÷ raw" in block
+    assert "0.90×" in block and "✅" in block and "❌" in block  # 0.9 ≥ 0.8; 3.0 ms > 2.5 ms
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n\nText.\n", encoding="utf-8")
+    run_all.write_readme(block, readme)
+    first = readme.read_text(encoding="utf-8")
+    assert first.startswith("# Title\n\nText.\n\n## Performance\n\n<!-- bench:start -->\n")
+    run_all.write_readme("new table", readme)
+    second = readme.read_text(encoding="utf-8")
+    assert second.count("## Performance") == 1
+    assert "<!-- bench:start -->\nnew table\n<!-- bench:end -->" in second
+    assert "0.90×" not in second
