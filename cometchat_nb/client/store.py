@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import stat
 import threading
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -106,7 +107,7 @@ class FileSessionStore:
 
     def save(self, session: dict[str, Any]) -> None:
         with self._lock:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._private_dir()
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
@@ -120,6 +121,17 @@ class FileSessionStore:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
+
+    def _private_dir(self) -> None:
+        """Create the sessions directory 0700, or tighten one that is group/world-accessible."""
+        folder = self.path.parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        if mode & 0o077:
+            try:
+                os.chmod(folder, mode & 0o700)
+            except OSError as exc:  # not ours to change: say so, the file itself stays 0600
+                log.warning("session directory %s is accessible to others (%o): %s", folder, mode, exc)
 
     def clear(self) -> None:
         data = self.load()

@@ -137,9 +137,10 @@ class _Envelope:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthRequest(_Envelope):
-    """Client → server, right after the socket opens. ``jwt`` is from ``PUT me``."""
+    """Client → server, right after the socket opens. ``jwt`` is from ``PUT me``
+    (a credential: left out of the repr)."""
 
-    jwt: str
+    jwt: str = field(repr=False)
     presence_subscription: str = "NONE"
     roles: tuple[str, ...] = ()
     params: JSON = field(default_factory=dict)

@@ -48,7 +48,7 @@ import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import orjson
@@ -191,7 +191,7 @@ class ServerConfig:
     port: int = 0
     ws_port: int = 0
     app_id: str = "cometchat-nb-local"
-    auth_key: str = "local-auth-key"
+    auth_key: str = field(default="local-auth-key", repr=False)  # a secret: never in a repr
     region: str = "eu"
     db: str | os.PathLike[str] = ":memory:"
     ssl: ssl.SSLContext | None = None
