@@ -29,7 +29,7 @@ import platform
 import time
 import uuid
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import httpx
@@ -167,9 +167,9 @@ class CatchupResult:
 class _Session:
     uid: str
     user: User
-    auth_token: str
-    jwt: str
-    logged_in_at: float
+    auth_token: str = field(repr=False)  # credentials: never in a repr
+    jwt: str = field(repr=False)
+    logged_in_at: float = 0.0
 
 
 def _action_on(data: Any) -> BaseMessage:

@@ -106,6 +106,7 @@ async def test_no_secret_in_any_log_record_or_repr(
         await alice.start_typing(TypingIndicator("superhero2", "user"))
         await bob.mark_as_read(got[0])
         await alice.messages_request().setUID("superhero2").setLimit(10).build().fetchPrevious()
+        session_repr = repr(alice._session)  # the internal session object too
         server.drop_all_sockets()  # reconnect: a second auth frame
         await rec.wait(lambda r: r.count("onDisconnected") >= 1)
         await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
@@ -134,7 +135,7 @@ async def test_no_secret_in_any_log_record_or_repr(
             str(bob.status()), repr(bob.state_log), repr(alice.last_catchup), repr(sent), repr(got[0]),
             str(wrong_key.value), repr(wrong_key.value), str(wrong_token.value), repr(wrong_token.value),
             repr(AuthRequest(jwt=saved["jwt"], device_id="d", sender="superhero1")),
-            repr(bob._supervisor.last_error),
+            repr(bob._supervisor.last_error), session_repr,
         ]  # fmt: skip
         for text in shown:
             assert not [s for s in secrets if s in text], text[:300]
