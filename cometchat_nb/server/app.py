@@ -46,6 +46,7 @@ import re
 import secrets
 import socket
 import ssl
+import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from typing import Any, Final, Literal
 
 import orjson
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
@@ -92,6 +94,8 @@ _MAX_BAD_FRAMES: Final = 100
 _PER_PAGE_DEFAULT: Final = 30
 _PER_PAGE_MAX: Final = 100
 _GROUP_TYPES: Final = ("public", "private", "password")
+#: SQLite integers are signed 64-bit; Python's are not (ids, cursors and offsets are clamped)
+_INT64_MAX: Final = 2**63 - 1
 
 _STATUS: Final = {
     ErrorCode.EMPTY_APPID: 401,
@@ -135,6 +139,23 @@ class _QuietLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
 
     def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
         super().log(logging.DEBUG if level == logging.INFO else level, msg, *args, **kwargs)
+
+
+class _ClientFaultLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """aiohttp logs every malformed HTTP request (a request line or header over
+    8 KiB, bytes that are not HTTP) at ERROR with a traceback, and answers it a
+    plain 400 itself (the request never reaches the API). That is the client's
+    fault and a way to flood the log: one line at DEBUG. Anything else is kept."""
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info")
+        if exc is True:
+            exc = sys.exc_info()[1]
+        if isinstance(exc, HttpProcessingError):
+            kwargs.pop("exc_info")
+            super().log(logging.DEBUG, "malformed HTTP request refused (%s): %s", exc.code, exc.message)
+            return
+        super().log(level, msg, *args, **kwargs)
 
 
 def _now() -> int:
@@ -281,7 +302,12 @@ def _q_opt_int(query: Mapping[str, str], key: str, *, lo: int = 0) -> int | None
         raise _bad(f"query parameter '{key}' must be an integer") from None
     if value < lo:
         raise _bad(f"query parameter '{key}' must be >= {lo}")
-    return value
+    return min(value, _INT64_MAX)  # ids and times beyond SQLite's range: same answer as the maximum
+
+
+def _offset(page: int, per_page: int) -> int:
+    """Rows before ``page`` (1-based), clamped to what SQLite takes (a page past the end is empty)."""
+    return min((page - 1) * per_page, _INT64_MAX)
 
 
 def _q_int(query: Mapping[str, str], key: str, default: int, *, hi: int | None = None) -> int:
@@ -423,7 +449,13 @@ class ChatServer:
             app = web.Application(client_max_size=cfg.max_body_bytes, middlewares=[self._envelope_errors])
             # ``[\s\S]``, not ``.``: a path with an encoded newline must reach our router too
             app.router.add_route("*", r"/{tail:[\s\S]*}", self._rest)
-            self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+            self._runner = web.AppRunner(
+                app,
+                access_log=None,
+                handle_signals=False,
+                shutdown_timeout=1.0,
+                logger=_ClientFaultLogger(logging.getLogger(__name__ + ".http"), {}),
+            )
             await self._runner.setup()
             site = web.SockSite(self._runner, rest_sock, ssl_context=cfg.ssl)
             await site.start()
@@ -900,7 +932,7 @@ class ChatServer:
             number = int(mid)
         except (TypeError, ValueError):
             number = -1
-        message = self.store.message(number) if number > 0 else None
+        message = self.store.message(number) if 0 < number <= _INT64_MAX else None
         if message is None:
             raise _fail(ErrorCode.MESSAGE_ID_NOT_FOUND, f"The message id {mid} does not exist.")
         return message
@@ -1348,7 +1380,7 @@ class ChatServer:
             raise _bad("query parameter 'status' must be 'online' or 'offline'")
         users, total = self.store.users(
             limit=per_page,
-            offset=(page - 1) * per_page,
+            offset=_offset(page, per_page),
             search=c.query.get("searchKey") or None,
             status=status,
         )
@@ -1439,7 +1471,7 @@ class ChatServer:
         groups, total = self.store.groups(
             c.uid,
             limit=per_page,
-            offset=(page - 1) * per_page,
+            offset=_offset(page, per_page),
             search=c.query.get("searchKey") or None,
             joined_only=_q_bool(c.query, "hasJoined") or _q_bool(c.query, "joinedOnly"),
         )
@@ -1471,7 +1503,7 @@ class ChatServer:
             raise _not_member(c.uid, guid)
         per_page = _q_int(c.query, "per_page", _PER_PAGE_DEFAULT, hi=_PER_PAGE_MAX)
         page = _q_int(c.query, "page", 1)
-        members, total = self.store.members(guid, limit=per_page, offset=(page - 1) * per_page)
+        members, total = self.store.members(guid, limit=per_page, offset=_offset(page, per_page))
         return members, Meta(pagination=_pagination(total, len(members), per_page, page)).to_wire()
 
     # -- WebSocket ----------------------------------------------------------------
