@@ -122,8 +122,6 @@ class MessagesRequest:
 class MessagesRequestBuilder:
     """``CometChat.MessagesRequestBuilder`` (camelCase and snake_case setters)."""
 
-    request_class: type[MessagesRequest] = MessagesRequest
-
     def __init__(self, caller: RestCaller | None = None) -> None:
         self._caller = caller
         self._params: dict[str, Any] = {"limit": 30}
@@ -170,7 +168,7 @@ class MessagesRequestBuilder:
         return self
 
     def build(self) -> MessagesRequest:
-        return self.request_class(self._bind(), dict(self._params))
+        return MessagesRequest(self._bind(), dict(self._params))
 
     set_uid = setUID
     set_guid = setGUID
@@ -212,6 +210,32 @@ class _PagedRequest:
         return items
 
 
+class _PagedBuilder:
+    """What the users/groups/members builders share: the limit, a search key, binding."""
+
+    def __init__(self, caller: RestCaller | None = None) -> None:
+        self._caller = caller
+        self._params: dict[str, Any] = {"limit": 30}
+
+    def _bound(self) -> RestCaller:
+        if self._caller is None:
+            raise InvalidArgumentError(
+                f"this {type(self).__name__} is not bound to a client; use the client's *_request() method"
+            )
+        return self._caller
+
+    def setLimit(self, limit: int) -> Self:  # noqa: N802
+        self._params["limit"] = _limit(limit)
+        return self
+
+    def setSearchKeyword(self, keyword: str) -> Self:  # noqa: N802
+        self._params["searchKey"] = keyword
+        return self
+
+    set_limit = setLimit
+    set_search_keyword = setSearchKeyword
+
+
 class UsersRequest(_PagedRequest):
     endpoint = "users"
 
@@ -222,22 +246,8 @@ class UsersRequest(_PagedRequest):
     fetchNext = fetch_next  # noqa: N815
 
 
-class UsersRequestBuilder:
+class UsersRequestBuilder(_PagedBuilder):
     """``CometChat.UsersRequestBuilder``."""
-
-    request_class: type[UsersRequest] = UsersRequest
-
-    def __init__(self, caller: RestCaller | None = None) -> None:
-        self._caller = caller
-        self._params: dict[str, Any] = {"limit": 30}
-
-    def setLimit(self, limit: int) -> Self:  # noqa: N802
-        self._params["limit"] = _limit(limit)
-        return self
-
-    def setSearchKeyword(self, keyword: str) -> Self:  # noqa: N802
-        self._params["searchKey"] = keyword
-        return self
 
     def setStatus(self, status: str) -> Self:  # noqa: N802
         if status not in ("online", "offline"):
@@ -250,12 +260,8 @@ class UsersRequestBuilder:
         return self
 
     def build(self) -> UsersRequest:
-        if self._caller is None:
-            raise InvalidArgumentError("this builder is not bound to a client; use client.users_request()")
-        return self.request_class(self._caller, dict(self._params))
+        return UsersRequest(self._bound(), dict(self._params))
 
-    set_limit = setLimit
-    set_search_keyword = setSearchKeyword
     set_status = setStatus
     set_roles = setRoles
 
@@ -270,34 +276,16 @@ class GroupsRequest(_PagedRequest):
     fetchNext = fetch_next  # noqa: N815
 
 
-class GroupsRequestBuilder:
+class GroupsRequestBuilder(_PagedBuilder):
     """``CometChat.GroupsRequestBuilder``."""
-
-    request_class: type[GroupsRequest] = GroupsRequest
-
-    def __init__(self, caller: RestCaller | None = None) -> None:
-        self._caller = caller
-        self._params: dict[str, Any] = {"limit": 30}
-
-    def setLimit(self, limit: int) -> Self:  # noqa: N802
-        self._params["limit"] = _limit(limit)
-        return self
-
-    def setSearchKeyword(self, keyword: str) -> Self:  # noqa: N802
-        self._params["searchKey"] = keyword
-        return self
 
     def joinedOnly(self, joined: bool = True) -> Self:  # noqa: N802
         self._params["hasJoined"] = bool(joined) or None
         return self
 
     def build(self) -> GroupsRequest:
-        if self._caller is None:
-            raise InvalidArgumentError("this builder is not bound to a client; use client.groups_request()")
-        return self.request_class(self._caller, dict(self._params))
+        return GroupsRequest(self._bound(), dict(self._params))
 
-    set_limit = setLimit
-    set_search_keyword = setSearchKeyword
     joined_only = joinedOnly
 
 
@@ -311,25 +299,14 @@ class GroupMembersRequest(_PagedRequest):
     fetchNext = fetch_next  # noqa: N815
 
 
-class GroupMembersRequestBuilder:
+class GroupMembersRequestBuilder(_PagedBuilder):
     """``CometChat.GroupMembersRequestBuilder(guid)``."""
-
-    request_class: type[GroupMembersRequest] = GroupMembersRequest
 
     def __init__(self, guid: str, caller: RestCaller | None = None) -> None:
         if not guid:
             raise InvalidArgumentError("GUID cannot be empty")
+        super().__init__(caller)
         self._guid = guid
-        self._caller = caller
-        self._params: dict[str, Any] = {"limit": 30}
-
-    def setLimit(self, limit: int) -> Self:  # noqa: N802
-        self._params["limit"] = _limit(limit)
-        return self
 
     def build(self) -> GroupMembersRequest:
-        if self._caller is None:
-            raise InvalidArgumentError("this builder is not bound to a client")
-        return self.request_class(self._caller, dict(self._params), {"guid": self._guid})
-
-    set_limit = setLimit
+        return GroupMembersRequest(self._bound(), dict(self._params), {"guid": self._guid})
