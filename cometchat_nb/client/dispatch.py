@@ -12,6 +12,11 @@ thread drains the queue in order and, for each event:
 * hands the event to every *sink* (internal consumers such as the notebook's
   LiveFrame), which receive the raw :class:`Event`.
 
+Events emitted on the client's loop wake the dispatch thread once per loop
+iteration, not once per event: the reader routes every frame it already has,
+then the thread delivers the whole batch. Waking a thread (a futex call, then
+a GIL hand-off) costs more than routing a frame.
+
 Events are :class:`Event` tuples: ``(listener kind, callback name, args,
 received_at)``, e.g. ``Event("message", "onTextMessageReceived", (msg,), t)``.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import inspect
 import logging
 import threading
@@ -50,6 +56,10 @@ class Event(NamedTuple):
 
 
 Sink = Callable[[Event], None]
+# Event(...) goes through a Python-level __new__; the tuple constructor costs half as much.
+_EventFields = tuple[str, str, tuple[Any, ...], float]
+_new_event: Callable[[_EventFields], Event] = functools.partial(tuple.__new__, Event)
+_running_loop = asyncio._get_running_loop  # the C fast path of get_running_loop(), None off-loop
 _Entry = tuple[str, Listener, dict[str, tuple[Callable[..., Any], bool]]]
 _STOP = object()
 
@@ -73,6 +83,7 @@ class Dispatcher:
         self._wakeup = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
+        self._wake_pending = False  # a wakeup is scheduled (or being made) for what is queued
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -119,15 +130,31 @@ class Dispatcher:
 
     # -- emitting -------------------------------------------------------------
     def emit(self, kind: str, name: str, *args: Any) -> None:
-        """Queue one event. Never blocks and never runs user code."""
+        """Queue one event. Never blocks and never runs user code.
+
+        On the bound loop's thread the dispatch thread is woken at the end of
+        the current loop iteration (one wakeup for everything emitted until
+        then); from any other thread, at once.
+        """
         if self._closed:
             return
-        self._queue.append(Event(kind, name, args, time.time()))
+        self._queue.append(_new_event((kind, name, args, time.time())))
+        if self._wake_pending:
+            return
         if self._thread is None:
             self._start()
-        if not self._wakeup.is_set():
-            self._idle.clear()
-            self._wakeup.set()
+        self._wake_pending = True
+        self._idle.clear()
+        loop = self._loop
+        if loop is not None and _running_loop() is loop:
+            loop.call_soon(self._wake)
+        else:
+            self._wake()
+
+    def _wake(self) -> None:
+        # Cleared before setting: an event queued after this line schedules its own wakeup.
+        self._wake_pending = False
+        self._wakeup.set()
 
     @property
     def backlog(self) -> int:
@@ -158,7 +185,7 @@ class Dispatcher:
         if thread is None:
             return
         self._queue.append(_STOP)
-        self._wakeup.set()
+        self._wake()
         if thread is not threading.current_thread():
             thread.join(timeout)
 
@@ -181,19 +208,20 @@ class Dispatcher:
                 self._wakeup.set()
 
     def _deliver(self, event: Event) -> None:
-        for listener_id, _listener, table in self._snapshot[event.kind]:
-            entry = table.get(event.name)
+        kind, name, args, _ = event
+        for listener_id, _listener, table in self._snapshot[kind]:
+            entry = table.get(name)
             if entry is None:
                 continue
             cb, is_async = entry
             try:
                 if is_async:
-                    self._run_async(cb, event.args)
+                    self._run_async(cb, args)
                 else:
-                    cb(*event.args)
+                    cb(*args)
             except Exception:
                 self.listener_errors += 1
-                log.exception("listener %r raised in %s; other listeners still run", listener_id, event.name)
+                log.exception("listener %r raised in %s; other listeners still run", listener_id, name)
         for sink in self._sinks:
             try:
                 sink(event)
