@@ -283,7 +283,6 @@ _NONE_MIDDLE: _Middle = _m()
 
 
 def _message(msg: BaseMessage, args: tuple[Any, ...]) -> _Middle:
-    raw = msg.raw
     extra: dict[str, Any] = {}
     text: str | None = None
     if isinstance(msg, TextMessage):
@@ -311,11 +310,15 @@ def _message(msg: BaseMessage, args: tuple[Any, ...]) -> _Middle:
         extra["tags"] = msg.tags
     if msg.parent_message_id:
         extra["parentId"] = msg.parent_message_id
-    if raw:
-        for key in ("editedAt", "editedBy", "deletedAt", "deletedBy"):
-            value = raw.get(key)
-            if value is not None:
-                extra[key] = value
+    # model fields, not msg.raw: a socket message parses its raw JSON again on first use
+    for key, value in (
+        ("editedAt", msg.edited_at),
+        ("editedBy", msg.edited_by),
+        ("deletedAt", msg.deleted_at),
+        ("deletedBy", msg.deleted_by),
+    ):
+        if value is not None:
+            extra[key] = value
     return (
         msg.category,
         msg.type,

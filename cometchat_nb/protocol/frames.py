@@ -23,11 +23,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Final, Literal
 
 from ..errors import ProtocolError, short_repr
 from ..models import (
+    Action,
     BaseMessage,
     MessageReceipt,
     ReactionEvent,
@@ -454,6 +455,43 @@ def _env(obj: JSON) -> dict[str, Any]:
     }
 
 
+# The hot path: one ``message`` frame per chat message. Its envelope is nearly always
+# plain strings, read here without the generic helpers, and the frozen frame is built
+# through its slot descriptors: the dataclass __init__ calls object.__setattr__ once
+# per field, which costs more than decoding the rest of the frame.
+_STR_OR_NONE: Final = frozenset({str, type(None)})
+_MESSAGE_FRAME_FIELDS: Final = ("message", "app_id", "device_id", "sender", "receiver", "receiver_type")
+if {f.name for f in fields(MessageFrame)} != set(_MESSAGE_FRAME_FIELDS):  # pragma: no cover - guard
+    raise RuntimeError("MessageFrame fields changed: update _MESSAGE_FRAME_FIELDS and _decode_message")
+_SET_MESSAGE, _SET_APP_ID, _SET_DEVICE_ID, _SET_SENDER, _SET_RECEIVER, _SET_RECEIVER_TYPE = (
+    getattr(MessageFrame, name).__set__ for name in _MESSAGE_FRAME_FIELDS
+)
+
+
+def _decode_message(obj: JSON, source: str) -> MessageFrame:
+    get = obj.get
+    app_id, device_id, sender, receiver = get("appId"), get("deviceId"), get("sender"), get("receiver")
+    rt = get("receiverType")
+    if not (
+        type(app_id) in _STR_OR_NONE
+        and type(device_id) in _STR_OR_NONE
+        and type(sender) in _STR_OR_NONE
+        and type(receiver) in _STR_OR_NONE
+        and (rt is None or (type(rt) is str and rt in _RT_ALIASES))
+    ):  # numbers to convert, or a field to refuse: the general path says what is wrong
+        env = _env(obj)
+        return MessageFrame(message=message_from_wire(_body(obj, "message"), source=source), **env)
+    message = message_from_wire(_body(obj, "message"), source=source)
+    frame = object.__new__(MessageFrame)
+    _SET_MESSAGE(frame, message)
+    _SET_APP_ID(frame, app_id)
+    _SET_DEVICE_ID(frame, device_id)
+    _SET_SENDER(frame, sender)
+    _SET_RECEIVER(frame, receiver)
+    _SET_RECEIVER_TYPE(frame, None if rt is None else _RT_ALIASES[rt])
+    return frame
+
+
 def _decode_auth(obj: JSON) -> AuthRequest | AuthResult:
     body = _body(obj, "auth")
     env = _env(obj)
@@ -590,8 +628,7 @@ def _decode_object(obj: Any, source: str) -> Frame:
     if not isinstance(frame_type, str):
         raise ProtocolError(f"frame 'type' must be a string, got {type(frame_type).__name__}")
     if frame_type == "message":
-        env = _env(obj)
-        return MessageFrame(message=message_from_wire(_body(obj, "message"), source=source), **env)
+        return _decode_message(obj, source)
     if frame_type == "typing_indicator":
         return _decode_typing(obj)
     if frame_type == "receipts":
@@ -628,12 +665,21 @@ def decode(data: str | bytes, *, loads: Loads = json.loads, source: str = "live"
     Raises :class:`ProtocolError` for invalid JSON, a non-object, a missing or
     wrongly typed field. The caller decides what to do (the client logs and
     drops the frame; the server answers an :class:`ErrorFrame`).
+
+    The message of a :class:`MessageFrame` (other than an ``Action``) keeps
+    ``data`` rather than the parsed JSON: its ``raw`` is parsed again, with
+    ``loads``, on first use.
     """
     try:
         obj = loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ProtocolError(f"frame is not valid JSON: {exc}") from None
-    return decode_object(obj, source=source)
+    frame = decode_object(obj, source=source)
+    if type(frame) is MessageFrame and type(frame.message) is not Action:
+        # the message keeps the text and parses its raw JSON again if asked for it
+        # (an Action's nested messages share parts of its JSON: it keeps the tree)
+        frame.message._keep_frame(data, loads)
+    return frame
 
 
 def encode(frame: Frame, *, dumps: Callable[[Any], str] | None = None) -> str:
