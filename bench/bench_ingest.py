@@ -28,7 +28,7 @@ Reported: median (min–max) per receiver, the receiver's CPU use (process CPU
 / wall), and the ratios listener/raw, liveframe/raw, liveframe/node,
 listener/node, computed from the medians. Ends with a ``RESULT`` line.
 
-    python bench/bench_ingest.py                  # N = 100 000, 3 runs
+    python bench/bench_ingest.py                  # N = 100 000, 5 runs
     python bench/bench_ingest.py --smoke          # tiny N, 1 run
 """
 
@@ -143,6 +143,9 @@ async def run_sdk(info: dict[str, Any], uid: str, kind: str, timeout: float) -> 
         .autoEstablishSocketConnection(False)
         .overrideClientHost(str(info["url"]))
         .overrideAdminHost(str(info["url"]))
+        # a whole run is queued while the receiver is stopped, so a pong can wait behind
+        # seconds of frames: the default 3 s pong timeout would drop the link mid-run
+        .setKeepalive(60.0, 60.0)
         .build()
     )
     counter = Counter()
@@ -255,7 +258,7 @@ def one_run(server: BenchServer, child: Child, role: str, n: int, timeout: float
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="frames per run (default 100 000)")
-    parser.add_argument("--runs", type=int, default=3, help="measured runs (after one warm-up)")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs (after one warm-up)")
     parser.add_argument("--smoke", action="store_true", help="tiny N, one run (the test suite)")
     parser.add_argument("--no-node", action="store_true", help="skip the official JS SDK")
     parser.add_argument(
