@@ -165,6 +165,9 @@ class Dispatcher:
         """Block until the queue is drained (tests, shutdown). True if it was."""
         if self._thread is None or threading.current_thread() is self._thread:
             return not self._queue
+        if self._wake_pending:
+            # a wakeup scheduled with call_soon cannot run while the loop's thread blocks here
+            self._wake()
         return self._idle.wait(timeout)
 
     def _start(self) -> None:
