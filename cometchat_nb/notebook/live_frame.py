@@ -311,14 +311,14 @@ def _message(msg: BaseMessage, args: tuple[Any, ...]) -> _Middle:
     if msg.parent_message_id:
         extra["parentId"] = msg.parent_message_id
     # model fields, not msg.raw: a socket message parses its raw JSON again on first use
-    for key, value in (
-        ("editedAt", msg.edited_at),
-        ("editedBy", msg.edited_by),
-        ("deletedAt", msg.deleted_at),
-        ("deletedBy", msg.deleted_by),
-    ):
-        if value is not None:
-            extra[key] = value
+    if msg.edited_at is not None:
+        extra["editedAt"] = msg.edited_at
+    if msg.edited_by is not None:
+        extra["editedBy"] = msg.edited_by
+    if msg.deleted_at is not None:
+        extra["deletedAt"] = msg.deleted_at
+    if msg.deleted_by is not None:
+        extra["deletedBy"] = msg.deleted_by
     return (
         msg.category,
         msg.type,
