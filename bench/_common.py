@@ -368,7 +368,7 @@ def versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {"python": sys.version.split()[0]}
-    for dist in ("websockets", "orjson", "pandas", "pyarrow", "msgspec"):
+    for dist in ("websockets", "orjson", "pandas", "pyarrow"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

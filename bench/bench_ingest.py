@@ -308,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{role:<11} {spread(rates[role]):<38} {spread(cpu_rates[role])}")
     print(f"server push rate (frames queued/s, informational) {spread(push_rates)}")
     figures: dict[str, float] = {f"{r}_per_s": med[r] for r in roles}
+    figures["frame_bytes"] = float(size["bytes_mean"])
     for a, b in (("listener", "raw"), ("liveframe", "raw"), ("liveframe", "node"), ("listener", "node")):
         if a in med and b in med:
             figures[f"{a}_over_{b}"] = ratio(med[a], med[b])

@@ -115,7 +115,8 @@ def _rows(r: dict[str, dict[str, Any]]) -> list[Row]:
     ms1, ms2 = "{:.1f} ms", "{:.2f} ms"
     rows: list[Row] = [
         (
-            "Ingest, SDK listener ÷ raw `websockets` recv + `json.loads`",
+            f"Ingest ({_num(f('ingest', 'frame_bytes'), '{:.0f}')}-byte message frames), "
+            "SDK listener ÷ raw `websockets` recv + `json.loads`",
             f"{_num(f('ingest', 'listener_over_raw'), x)} "
             f"({_num(f('ingest', 'listener_per_s'), rate)} vs {_num(f('ingest', 'raw_per_s'), rate)}; "
             f"per CPU-second {_num(f('ingest', 'listener_over_raw_cpu'), x)})",

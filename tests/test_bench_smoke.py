@@ -97,7 +97,7 @@ def test_readme_table(tmp_path: Path) -> None:
         },
     }
     block = run_all.table(results)
-    assert "| Ingest, SDK listener ÷ raw" in block
+    assert "SDK listener ÷ raw `websockets`" in block
     assert "0.90×" in block and "✅" in block and "❌" in block  # 0.9 ≥ 0.8; 3.0 ms > 2.5 ms
     readme = tmp_path / "README.md"
     readme.write_text("# Title\n\nText.\n", encoding="utf-8")
