@@ -218,14 +218,7 @@ class Connection:
                 await asyncio.sleep(self._ping_interval)
                 self._pong.clear()
                 sent = time.monotonic()
-                try:
-                    # The send is inside the deadline too: on a link whose send
-                    # buffers are full (a frozen peer) the write itself blocks, and
-                    # that must count as a missing pong, not hang the keepalive.
-                    async with asyncio.timeout(self._pong_timeout):
-                        await self._ws.send(_PING)
-                        await self._pong.wait()
-                except _BuiltinTimeoutError:
+                if not await self._await_pong():
                     log.warning("no pong within %.3g s: the link is dead, reconnecting", self._pong_timeout)
                     self._dead_link = True
                     self._ws.transport.abort()
@@ -233,6 +226,31 @@ class Connection:
                 self.rtt = time.monotonic() - sent
         except ConnectionClosed:
             return
+
+    async def _await_pong(self) -> bool:
+        """Send a ping and wait for its pong; False when the link is dead.
+
+        The send has its own deadline: on a link whose send buffers are full
+        (a frozen peer) the write itself blocks, and that counts as a missing
+        pong. Frames received while waiting prove the link alive — the pong
+        may be queued behind a burst the reader is still working through — so
+        the link is dead only after a whole ``pong_timeout`` with neither.
+        """
+        seen = self.frames_in
+        try:
+            async with asyncio.timeout(self._pong_timeout):
+                await self._ws.send(_PING)
+        except _BuiltinTimeoutError:
+            return False
+        while True:
+            try:
+                async with asyncio.timeout(self._pong_timeout):
+                    await self._pong.wait()
+                return True
+            except _BuiltinTimeoutError:
+                if self.frames_in == seen:
+                    return False
+                seen = self.frames_in
 
     def _finish(self) -> None:
         if self.closed.done():
