@@ -68,6 +68,7 @@ _BADGE_COLORS: Final = {
 _CAN_CONNECT: Final = frozenset({"initialized", "disconnected", "suspended", "closed", "failed"})
 _CAN_DISCONNECT: Final = frozenset({"connecting", "connected", "disconnected", "suspended"})
 _PLOT_PERIOD = 1.0  # seconds between plot redraws (at most)
+_PLOT_BUDGET = 0.05  # share of the kernel thread a plot may take: slow renders space redraws out
 _PLOT_WINDOW = 60  # seconds shown
 
 
@@ -122,6 +123,8 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         self._seen_uid: str | None = None
         self._plot_key: Any = None
         self._last_plot = 0.0
+        self._plot_period = _PLOT_PERIOD
+        self._plotter: _RatePlot | None = None
         self._catchup_base: int | None = None
         self._catchup_shown: Any = None
         self.refreshes = 0
@@ -388,7 +391,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             self._seen_version = version
             self.counters_html.value = self._counters_html()
             self.tail_html.value = self._tail_html()
-        if self._plot_enabled and now - self._last_plot >= _PLOT_PERIOD:
+        if self._plot_enabled and now - self._last_plot >= self._plot_period:
             self._update_plot(now)
         self._drain_log()
         self.refreshes += 1
@@ -513,7 +516,12 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             return
         self._plot_key = key
         self._last_plot = now
-        self.plot_image.value = _render_rates(seconds, series)
+        if self._plotter is None:
+            self._plotter = _RatePlot()
+        started = time.perf_counter()
+        self.plot_image.value = self._plotter.render(seconds, series)
+        # a render that costs more than the budget pushes the next one further out
+        self._plot_period = max(_PLOT_PERIOD, (time.perf_counter() - started) / _PLOT_BUDGET)
 
     def _drain_log(self) -> None:
         lines: list[str] = []
@@ -534,29 +542,59 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         return "".join(o.get("text", "") for o in self.log_output.outputs)
 
 
-def _render_rates(seconds: list[int], series: dict[str, list[int]], top: int = 5) -> bytes:
-    """Events per second by type (the ``top`` busiest, the rest as "other") as a PNG."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+class _RatePlot:
+    """Events per second by type (the ``top`` busiest, the rest as "other"), as PNG bytes.
 
-    fig = Figure(figsize=(5.2, 1.9), dpi=80)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    x = [s - seconds[-1] for s in seconds]
-    ranked = sorted(series.items(), key=lambda kv: -sum(kv[1]))
-    for name, counts in ranked[:top]:
-        ax.plot(x, counts, label=name, linewidth=1.2)
-    if len(ranked) > top:
-        other = [sum(v) for v in zip(*(c for _, c in ranked[top:]), strict=True)]
-        ax.plot(x, other, label="other", linewidth=1.0, linestyle="--")
-    ax.set_xlim(x[0], 0)
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel("seconds ago", fontsize=7)
-    ax.set_ylabel("events/s", fontsize=7)
-    ax.tick_params(labelsize=6)
-    if ranked:
-        ax.legend(fontsize=6, loc="upper left", frameon=False)
-    fig.tight_layout(pad=0.3)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    One figure is built once and its lines updated in place, with fixed
+    margins: building a figure and ``tight_layout`` on every redraw took most
+    of the kernel thread while events streamed in.
+    """
+
+    def __init__(self, top: int = 5) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.top = top
+        self.fig = Figure(figsize=(5.2, 1.9), dpi=80)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.fig.subplots_adjust(left=0.1, right=0.98, top=0.96, bottom=0.24)
+        ax = self.ax = self.fig.add_subplot()
+        ax.set_xlabel("seconds ago", fontsize=7)
+        ax.set_ylabel("events/s", fontsize=7)
+        ax.tick_params(labelsize=6)
+        self.lines = [ax.plot([], [], linewidth=1.2)[0] for _ in range(top)]
+        self.other = ax.plot([], [], linewidth=1.0, linestyle="--")[0]
+        self._labels: tuple[str, ...] = ()
+
+    def render(self, seconds: list[int], series: dict[str, list[int]]) -> bytes:
+        x = [s - seconds[-1] for s in seconds]
+        ranked = sorted(series.items(), key=lambda kv: -sum(kv[1]))
+        shown = ranked[: self.top]
+        rest = ranked[self.top :]
+        peak = 1
+        for line, item in zip(self.lines, shown + [None] * (self.top - len(shown)), strict=True):
+            line.set_visible(item is not None)
+            if item is not None:
+                name, counts = item
+                line.set_data(x, counts)
+                line.set_label(name)
+                peak = max(peak, *counts)
+        self.other.set_visible(bool(rest))
+        if rest:
+            other = [sum(v) for v in zip(*(c for _, c in rest), strict=True)]
+            self.other.set_data(x, other)
+            self.other.set_label("other")
+            peak = max(peak, *other)
+        self.ax.set_xlim(x[0], 0)
+        self.ax.set_ylim(0, peak * 1.1)
+        labels = tuple(name for name, _ in shown) + (("other",) if rest else ())
+        if labels != self._labels:
+            self._labels = labels
+            legend = self.ax.get_legend()
+            if legend is not None:
+                legend.remove()
+            if labels:
+                self.ax.legend(fontsize=6, loc="upper left", frameon=False)
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png")
+        return buf.getvalue()
