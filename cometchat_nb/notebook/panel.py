@@ -378,6 +378,9 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         if self._closed:
             return
         now = time.time()
+        # render the plot before touching any widget, so one refresh sends its updates together
+        plot_due = self._plot_enabled and now - self._last_plot >= self._plot_period
+        png = self._render_plot(now) if plot_due else None
         initialized = CometChat.isInitialized()
         status: dict[str, Any] = CometChat.status() if initialized else {"state": "uninitialized"}
         user = CometChat.getLoggedInUser()
@@ -391,8 +394,8 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             self._seen_version = version
             self.counters_html.value = self._counters_html()
             self.tail_html.value = self._tail_html()
-        if self._plot_enabled and now - self._last_plot >= self._plot_period:
-            self._update_plot(now)
+        if png is not None:
+            self.plot_image.value = png
         self._drain_log()
         self.refreshes += 1
 
@@ -509,19 +512,21 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             )
         return f"<table class='cometchat-tail'><tr>{head}</tr>{''.join(body)}</table>"
 
-    def _update_plot(self, now: float) -> None:
+    def _render_plot(self, now: float) -> bytes | None:
+        """The plot's new PNG, or None when the data did not change."""
         seconds, series = self._live.rates(_PLOT_WINDOW, now=now)
         key = (seconds[-1] if any(any(c) for c in series.values()) else None, tuple(sorted(series.items())))
         if key == self._plot_key:
-            return
+            return None
         self._plot_key = key
         self._last_plot = now
         if self._plotter is None:
             self._plotter = _RatePlot()
         started = time.perf_counter()
-        self.plot_image.value = self._plotter.render(seconds, series)
+        png = self._plotter.render(seconds, series)
         # a render that costs more than the budget pushes the next one further out
         self._plot_period = max(_PLOT_PERIOD, (time.perf_counter() - started) / _PLOT_BUDGET)
+        return png
 
     def _drain_log(self) -> None:
         lines: list[str] = []
