@@ -150,9 +150,8 @@ async def run_sdk(info: dict[str, Any], uid: str, kind: str, timeout: float) -> 
         .autoEstablishSocketConnection(False)
         .overrideClientHost(str(info["url"]))
         .overrideAdminHost(str(info["url"]))
-        # a whole run is queued while the receiver is stopped, so a pong can wait behind
-        # seconds of frames: the default 3 s pong timeout would drop the link mid-run
-        .setKeepalive(60.0, 60.0)
+        # default keepalive (15 s / 3 s): a pong queued behind a whole run of frames is not a
+        # dead link, because the frames arriving meanwhile prove the link alive
         .build()
     )
     counter = Counter()
