@@ -8,7 +8,9 @@ its own user and connected before the timing starts:
 ``listener``  the SDK's async ``Client`` with one message listener counting
               ``onTextMessageReceived`` (reader → decode → models → dispatcher
               thread → listener);
-``liveframe`` the same ``Client`` with a ``LiveFrame`` as its event sink;
+``liveframe`` the same ``Client`` with a ``LiveFrame`` as its event sink
+              (inline, as ``LiveFrame.attach`` adds it: appended on the
+              client's loop, no dispatch thread);
 ``raw``       a bare ``websockets`` client doing only ``recv`` + ``json.loads``
               (logged in with a real JWT, the same auth frame);
 ``raw_orjson`` the same with ``orjson.loads`` (for reference);
@@ -176,7 +178,7 @@ async def run_sdk(info: dict[str, Any], uid: str, kind: str, timeout: float) -> 
                 if event.name == "onTextMessageReceived":
                     hit()
 
-            client.add_event_sink(sink)
+            client.add_event_sink(sink, inline=True)  # where LiveFrame.attach() puts the frame
             cleanup = live.clear
         await client.login(uid, str(info["auth_key"]))
         await client.connect()

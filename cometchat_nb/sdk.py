@@ -107,7 +107,7 @@ class _Facade:
         self.lock = threading.RLock()
         self.client: Client | None = None
         self.listeners: dict[tuple[str, str], Listener] = {}
-        self.sinks: list[Sink] = []
+        self.sinks: dict[Sink, bool | None] = {}  # sink -> its ``inline`` argument
         self.runtime: SdkRuntime = get_runtime()
 
 
@@ -275,8 +275,8 @@ class CometChat(_Namespace):
                 runtime.run(old.close(), NETWORK_TIMEOUT, what="closing the previous client")
             for (kind, listener_id), listener in _facade.listeners.items():
                 client._add_listener(kind, listener_id, listener)
-            for sink in _facade.sinks:
-                client.add_event_sink(sink)
+            for sink, inline in _facade.sinks.items():
+                client.add_event_sink(sink, inline=inline)
             _facade.client = client
             runtime.add_closer(client.close)
             result: bool = runtime.run(client.init(), NETWORK_TIMEOUT, what="CometChat.init()")
@@ -429,19 +429,20 @@ class CometChat(_Namespace):
         CometChat._remove("login", listenerId)
 
     @staticmethod
-    def addEventSink(sink: Sink) -> None:  # noqa: N802
-        """Receive every event (the notebook's LiveFrame uses this); survives re-init."""
+    def addEventSink(sink: Sink, inline: bool | None = None) -> None:  # noqa: N802
+        """Receive every event (the notebook's LiveFrame uses this); survives re-init.
+
+        ``inline``: see :meth:`cometchat_nb.Client.add_event_sink`.
+        """
         with _facade.lock:
-            if sink not in _facade.sinks:
-                _facade.sinks.append(sink)
+            _facade.sinks[sink] = inline
             if _facade.client is not None:
-                _facade.client.add_event_sink(sink)
+                _facade.client.add_event_sink(sink, inline=inline)
 
     @staticmethod
     def removeEventSink(sink: Sink) -> None:  # noqa: N802
         with _facade.lock:
-            if sink in _facade.sinks:
-                _facade.sinks.remove(sink)
+            _facade.sinks.pop(sink, None)
             if _facade.client is not None:
                 _facade.client.remove_event_sink(sink)
 

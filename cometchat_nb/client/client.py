@@ -1089,9 +1089,14 @@ class Client:
     def remove_login_listener(self, listener_id: str) -> None:
         self._dispatcher.remove("login", listener_id)
 
-    def add_event_sink(self, sink: Sink) -> None:
-        """Receive every event as an :class:`~cometchat_nb.client.dispatch.Event` (LiveFrame uses this)."""
-        self._dispatcher.add_sink(sink)
+    def add_event_sink(self, sink: Sink, *, inline: bool | None = None) -> None:
+        """Receive every event as an :class:`~cometchat_nb.client.dispatch.Event` (LiveFrame uses this).
+
+        ``inline``: call ``sink`` where the event is emitted instead of on the
+        dispatch thread — only for thread-safe sinks that never block (default:
+        the sink's ``inline_sink`` attribute; see :mod:`cometchat_nb.client.dispatch`).
+        """
+        self._dispatcher.add_sink(sink, inline=inline)
 
     def remove_event_sink(self, sink: Sink) -> None:
         self._dispatcher.remove_sink(sink)

@@ -9,8 +9,17 @@ thread drains the queue in order and, for each event:
   dispatch thread, coroutine functions awaited on the client's event loop —
   each in its own ``try``: one failing listener is logged and the others still
   run;
-* hands the event to every *sink* (internal consumers such as the notebook's
-  LiveFrame), which receive the raw :class:`Event`.
+* hands the event to every *sink* added without ``inline``, which receives
+  the raw :class:`Event`.
+
+*Inline* sinks (``add_sink(sink, inline=True)``, or a sink whose
+``inline_sink`` attribute is true, such as the notebook's LiveFrame) are
+called by :meth:`Dispatcher.emit` itself, on the emitting thread, before the
+event is queued. They must be thread-safe, cheap and never block: that is
+what lets an event nobody else wants skip the dispatch thread entirely. An
+event no listener handles and no queued sink wants is not queued at all; on
+this 2-core machine, handing an event to another thread and back costs more
+than routing it (bench/bench_ingest.py).
 
 Events emitted on the client's loop wake the dispatch thread once per loop
 iteration, not once per event: the reader routes every frame it already has,
@@ -77,7 +86,10 @@ class Dispatcher:
         self._registry: dict[str, dict[str, _Entry]] = {k: {} for k in LISTENER_KINDS}
         # copy-on-write snapshots read by the dispatch thread without a lock
         self._snapshot: dict[str, tuple[_Entry, ...]] = {k: () for k in LISTENER_KINDS}
-        self._sinks: tuple[Sink, ...] = ()
+        self._sinks: tuple[Sink, ...] = ()  # called on the dispatch thread
+        self._inline_sinks: tuple[Sink, ...] = ()  # called by emit(), on the emitting thread
+        # per kind, the callback names some listener handles (events nobody wants are not queued)
+        self._wanted: dict[str, frozenset[str]] = {k: frozenset() for k in LISTENER_KINDS}
         self._lock = threading.Lock()
         self._queue: collections.deque[Event | object] = collections.deque()
         self._wakeup = threading.Event()
@@ -106,31 +118,54 @@ class Dispatcher:
         }
         with self._lock:
             self._registry[kind][listener_id] = (listener_id, listener, table)
-            self._snapshot[kind] = tuple(self._registry[kind].values())
+            self._refresh_locked(kind)
 
     def remove(self, kind: str, listener_id: str) -> bool:
         """Unregister; True if something was removed."""
         with self._lock:
             removed = self._registry[kind].pop(listener_id, None) is not None
-            self._snapshot[kind] = tuple(self._registry[kind].values())
+            self._refresh_locked(kind)
         return removed
+
+    def _refresh_locked(self, kind: str) -> None:
+        entries = tuple(self._registry[kind].values())
+        self._snapshot[kind] = entries
+        self._wanted[kind] = frozenset(name for _, _, table in entries for name in table)
 
     def listeners(self, kind: str) -> dict[str, Listener]:
         return {lid: entry[1] for lid, entry in self._registry[kind].items()}
 
-    def add_sink(self, sink: Sink) -> None:
-        """Receive every event (after the listeners), on the dispatch thread."""
+    def add_sink(self, sink: Sink, *, inline: bool | None = None) -> None:
+        """Receive every event.
+
+        By default on the dispatch thread, after the listeners. ``inline``
+        (default: the sink's ``inline_sink`` attribute, else False): right
+        where the event is emitted, on the emitting thread — only for sinks
+        that are thread-safe, O(1) and never block, like the LiveFrame.
+        Adding a sink again moves it to the place ``inline`` says.
+        """
+        if inline is None:
+            inline = bool(getattr(sink, "inline_sink", False))
         with self._lock:
-            if sink not in self._sinks:
-                self._sinks = (*self._sinks, sink)
+            sinks = tuple(s for s in self._sinks if s != sink)
+            inline_sinks = tuple(s for s in self._inline_sinks if s != sink)
+            if inline:
+                inline_sinks = (*inline_sinks, sink)
+            else:
+                sinks = (*sinks, sink)
+            self._sinks, self._inline_sinks = sinks, inline_sinks
 
     def remove_sink(self, sink: Sink) -> None:
         with self._lock:
-            self._sinks = tuple(s for s in self._sinks if s is not sink)
+            self._sinks = tuple(s for s in self._sinks if s != sink)
+            self._inline_sinks = tuple(s for s in self._inline_sinks if s != sink)
 
     # -- emitting -------------------------------------------------------------
     def emit(self, kind: str, name: str, *args: Any) -> None:
-        """Queue one event. Never blocks and never runs user code.
+        """Hand one event to the inline sinks, then queue it for the dispatch thread.
+
+        Never blocks and never runs listener code (inline sinks are
+        non-blocking by contract).
 
         On the bound loop's thread the dispatch thread is woken at the end of
         the current loop iteration (one wakeup for everything emitted until
@@ -138,7 +173,16 @@ class Dispatcher:
         """
         if self._closed:
             return
-        self._queue.append(_new_event((kind, name, args, time.time())))
+        event = _new_event((kind, name, args, time.time()))
+        for sink in self._inline_sinks:
+            try:
+                sink(event)
+            except Exception:
+                self.listener_errors += 1
+                log.exception("event sink %r raised on %s", sink, name)
+        if not self._sinks and name not in self._wanted[kind]:
+            return  # nobody on the dispatch thread wants it
+        self._queue.append(event)
         if self._wake_pending:
             return
         if self._thread is None:

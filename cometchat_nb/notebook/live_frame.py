@@ -1,9 +1,10 @@
 """``LiveFrame``: every SDK event as one row of a typed pandas DataFrame.
 
 A :class:`LiveFrame` is an *event sink* (``CometChat.addEventSink(live)`` or
-``live.attach(CometChat)``): the client's dispatch thread calls
-``live(event)`` for each :class:`~cometchat_nb.client.dispatch.Event`, and
-notebooks read :attr:`LiveFrame.df`, a snapshot DataFrame.
+``live.attach(CometChat)``): the client calls ``live(event)`` for each
+:class:`~cometchat_nb.client.dispatch.Event` as it emits it (an inline sink,
+on the SDK's event loop), and notebooks read :attr:`LiveFrame.df`, a
+snapshot DataFrame.
 
 Schema (fixed; :data:`COLUMNS` in this order, dtypes of :attr:`LiveFrame.df`)
 ------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from html import escape as html_escape
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import numpy as np
 import orjson
@@ -586,8 +587,14 @@ class LiveFrame:
     (smaller when ``max_rows`` is smaller, so a small window stays small).
 
     Calling the object (``live(event)``) is :meth:`append_event`, so the
-    LiveFrame itself is the sink given to ``addEventSink``.
+    LiveFrame itself is the sink given to ``addEventSink``. It is an *inline*
+    sink (:attr:`inline_sink`): the client appends each event where it is
+    emitted, on its event loop, so an event no listener wants never crosses to
+    the dispatch thread. Appending is O(1) and holds the lock only briefly;
+    readers copy what they need under the lock and convert outside it.
     """
+
+    inline_sink: ClassVar[bool] = True
 
     def __init__(
         self, max_rows: int | None = 100_000, keep_raw: bool = False, chunk_rows: int = 8192
