@@ -30,7 +30,7 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import httpx
 import orjson
@@ -84,7 +84,7 @@ from ..protocol.frames import (
 from ..protocol.retry import BackoffPolicy
 from ..protocol.states import ConnectionState, ConnectionStateChange
 from ..settings import AppSettings
-from .connection import Connection
+from .connection import Connection, proxy_for
 from .dispatch import Dispatcher, Sink
 from .http import RestApi, make_ssl_context
 from .requests import (
@@ -238,6 +238,7 @@ class Client:
             app_id, self.settings.region, self.settings.client_host, self.settings.admin_host
         )
         self._hosts = self._initial_hosts
+        self._ws_proxy: tuple[str, str | Literal[True] | None] | None = None  # (socket URL, its proxy)
         self._server_settings: rest.ServerSettings | None = None
         self._session: _Session | None = None
         self._device_id: str | None = None
@@ -735,9 +736,12 @@ class Client:
                 "platform": "python",
             },
         )
+        if self._ws_proxy is None or self._ws_proxy[0] != url:
+            self._ws_proxy = (url, proxy_for(url))
         return await Connection.open(
             url,
             auth,
+            proxy=self._ws_proxy[1],
             ssl_context=self._ssl,
             open_timeout=self.settings.connect_timeout,
             on_frame=self._on_frame,

@@ -3,6 +3,7 @@ self-signed certificate; host overrides in both spellings."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import pytest
@@ -125,3 +126,70 @@ async def test_tls_untrusted_certificate_fails_clearly_without_retrying() -> Non
             assert "certificate" in info.value.message.lower()
         finally:
             await client.close()
+
+
+class ConnectProxy:
+    """A real HTTP CONNECT proxy on 127.0.0.1 that records each tunnel's target."""
+
+    def __init__(self) -> None:
+        self.targets: list[str] = []
+        self._writers: list[asyncio.StreamWriter] = []
+        self._server: asyncio.Server | None = None
+        self.port = 0
+
+    async def __aenter__(self) -> ConnectProxy:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in self._writers:
+            writer.close()
+        await self._server.wait_closed()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.append(writer)
+        head = await reader.readuntil(b"\r\n\r\n")
+        method, target, _ = head.split(b"\r\n", 1)[0].decode().split(" ", 2)
+        if method != "CONNECT":
+            writer.write(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n")
+            writer.close()
+            return
+        self.targets.append(target)
+        host, port = target.rsplit(":", 1)
+        up_reader, up_writer = await asyncio.open_connection(host, int(port))
+        self._writers.append(up_writer)
+        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except ConnectionError:
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_the_socket_goes_through_the_proxy_the_environment_names(
+    server: EmbeddedServer, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # both clients' REST (httpx reads the environment when a client is made) predates the proxy
+    client, rec = await make_client("superhero1", manual=True)
+    sender, _ = await make_client("superhero2", manual=True)
+    async with ConnectProxy() as proxy:
+        for name in ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY", "ws_proxy", "WS_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
+        await client.connect()
+        assert client.get_connection_status() == "connected"
+        assert proxy.targets == [f"127.0.0.1:{server.ws_port}"]
+        await sender.send_message(TextMessage("superhero1", "through the tunnel", "user"))
+        (got,) = await rec.wait_for("onTextMessageReceived")
+        assert got.text == "through the tunnel"
+        await client.disconnect()
