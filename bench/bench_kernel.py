@@ -161,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
             ui_hz = float(peek(kc, "str(panel.ui_hz)"))
+            # the notebook layer shortens it in a kernel (session.KERNEL_SWITCH_INTERVAL)
+            switch_ms = float(peek(kc, "str(__import__('sys').getswitchinterval())")) * 1e3
             trivial_cells(kc, 5, args.gap)  # warm-up
             t_idle = time.monotonic()
             idle = trivial_cells(kc, args.cells, args.gap)
@@ -210,10 +212,12 @@ def main(argv: list[str] | None = None) -> int:
         idle_comm_msgs_per_s=len(idle_comms) / idle_seconds,
         panel_refreshes_per_s=refreshes / window,
         events_per_s=received / drained,
+        switch_interval_ms=switch_ms,
     )
     print(
         f"stream: {n:,} frames at {args.rate:,.0f}/s (server pushed at {pushed['rate']:,.0f}/s); "
-        f"the kernel's LiveFrame got {received:,} in {drained:.1f} s; panel ui_hz {ui_hz:g}"
+        f"the kernel's LiveFrame got {received:,} in {drained:.1f} s; panel ui_hz {ui_hz:g}; "
+        f"thread switch interval {switch_ms:g} ms"
     )
     print(
         f"trivial cell, idle        p50 {figures['idle_p50_ms']:6.1f} ms   "

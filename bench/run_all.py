@@ -191,7 +191,8 @@ def _rows(r: dict[str, dict[str, Any]]) -> list[Row]:
         (
             "Kernel: extra latency of a trivial cell at 10 000 events/s (p50)",
             f"{_num(f('kernel', 'extra_ms'), ms1)} (idle {_num(f('kernel', 'idle_p50_ms'), ms1)}"
-            f", p90 extra {_num(f('kernel', 'extra_p90_ms'), '{:.0f} ms')})",
+            f", p90 extra {_num(f('kernel', 'extra_p90_ms'), '{:.0f} ms')}"
+            f"; thread switch interval {_num(f('kernel', 'switch_interval_ms'), '{:g} ms')})",
             "≤ 50 ms",
             at_most("kernel", "extra_ms", 50.0),
         ),

@@ -21,8 +21,8 @@ Settings are traits (``%config CometChatMagics.max_rows = 5000``, or
 ``c.CometChatMagics.region = "us"`` in ``ipython_config.py``): ``app_id``,
 ``region``, ``presence``, ``auto_connect``, ``max_rows``, ``keep_raw``,
 ``ui_hz``, ``short_errors``, ``connect_timeout``, ``reconnect_min_delay``,
-``reconnect_max_delay``. ``max_rows``/``keep_raw``/``ui_hz`` apply at once;
-the others at the next ``%cometchat_init``.
+``reconnect_max_delay``, ``switch_interval``. ``max_rows``/``keep_raw``/``ui_hz``/
+``switch_interval`` apply at once; the others at the next ``%cometchat_init``.
 """
 
 from __future__ import annotations
@@ -142,12 +142,23 @@ class CometChatMagics(Magics, Configurable):
     connect_timeout = Float(10.0, help="Seconds to wait for the socket (connect and auth).").tag(config=True)
     reconnect_min_delay = Float(0.5, help="Smallest reconnect backoff delay, seconds.").tag(config=True)
     reconnect_max_delay = Float(20.0, help="Largest reconnect backoff delay, seconds.").tag(config=True)
+    switch_interval = Float(
+        session.KERNEL_SWITCH_INTERVAL,
+        allow_none=True,
+        help="Python's thread switch interval in the kernel, seconds (None: leave Python's 5 ms). "
+        "Short keeps cells responsive while the SDK's thread ingests events.",
+    ).tag(config=True)
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         # Magics.__init__ appends us to shell.configurables (so %config works) and makes
         # the shell our config parent (so ipython_config.py settings apply).
         super().__init__(shell=shell, **kwargs)
-        session.configure(max_rows=self.max_rows, keep_raw=self.keep_raw, ui_hz=self.ui_hz)
+        session.configure(
+            max_rows=self.max_rows,
+            keep_raw=self.keep_raw,
+            ui_hz=self.ui_hz,
+            switch_interval=self.switch_interval,
+        )
 
     def _parse(self, magic: str, line: str) -> argparse.Namespace:
         """Parse ``line`` with the magic's ``magic_arguments`` parser.
@@ -188,6 +199,13 @@ class CometChatMagics(Magics, Configurable):
             raise TraitError(f"ui_hz must be within (0, 60], got {value!r}")
         return value
 
+    @validate("switch_interval")
+    def _check_switch_interval(self, proposal: Any) -> float | None:
+        value = proposal["value"]
+        if value is not None and not 0 < value <= 1:
+            raise TraitError(f"switch_interval must be within (0, 1] seconds or None, got {value!r}")
+        return value  # type: ignore[no-any-return]
+
     @validate("connect_timeout", "reconnect_min_delay", "reconnect_max_delay")
     def _check_seconds(self, proposal: Any) -> float:
         value = float(proposal["value"])
@@ -195,7 +213,7 @@ class CometChatMagics(Magics, Configurable):
             raise TraitError(f"{proposal['trait'].name} must be a number of seconds >= 0, got {value!r}")
         return value
 
-    @observe("max_rows", "keep_raw", "ui_hz")
+    @observe("max_rows", "keep_raw", "ui_hz", "switch_interval")
     def _apply(self, change: Any) -> None:
         session.configure(**{change["name"]: change["new"]})
 

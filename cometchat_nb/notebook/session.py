@@ -39,6 +39,7 @@ import configparser
 import dataclasses
 import html
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AUTH_KEY_ENV",
     "CONFIG_ENV",
+    "KERNEL_SWITCH_INTERVAL",
     "PRESENCE_CHOICES",
     "REGIONS",
     "SessionConfig",
@@ -102,6 +104,9 @@ PRESENCE_CHOICES: Final = ("all", "roles", "friends", "none")
 AUTH_KEY_ENV: Final = "COMETCHAT_AUTH_KEY"
 CONFIG_ENV: Final = "COMETCHAT_NB_CONFIG"
 
+#: Python's thread switch interval in a Jupyter kernel while the notebook layer is in use
+KERNEL_SWITCH_INTERVAL: Final = 0.0005
+
 #: default timeouts (seconds) of the blocking helpers
 WAIT: Final = 10.0
 #: a catch-up progress bar appears after this many seconds (or the first missed message)
@@ -135,6 +140,10 @@ class _State:
         self.generation = 0
         self.panel: ControlPanel | None = None
         self.secrets: set[str] = set()
+        self.switch_interval: float | None = KERNEL_SWITCH_INTERVAL
+        # Python's switch interval before we lowered it, and the value we set
+        self.switch_saved: float | None = None
+        self.switch_set: float | None = None
 
 
 _state = _State()
@@ -205,7 +214,56 @@ def live_frame() -> LiveFrame:
         if live is None:
             live = _state.live = LiveFrame(max_rows=_state.max_rows, keep_raw=_state.keep_raw)
         live.attach(CometChat)
+        _apply_switch_interval()
         return live
+
+
+def _in_kernel() -> bool:
+    """True in a Jupyter kernel (ipykernel's shell has a ``kernel``), not in a plain shell."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebook layer
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _apply_switch_interval(*, force: bool = False) -> None:
+    """In a kernel, lower Python's thread switch interval to ``switch_interval``.
+
+    The SDK reads its socket and fills the LiveFrame on its own thread. While
+    events stream in, that thread holds the GIL most of the time, and every
+    time a kernel thread (shell, IOPub, the cell itself) needs the GIL it waits
+    for Python's switch interval, 5 ms by default. A trivial cell needs the GIL
+    some twenty times, so at 10 000 events/s it took 80-100 ms longer on a slow
+    machine; at 0.5 ms it takes under 20 ms longer (``bench/bench_kernel.py``).
+
+    Only ever lowers the interval; a value changed by someone else since we set
+    ours is left alone unless ``force`` (an explicit :func:`configure`). With
+    ``switch_interval`` None, or on :func:`shutdown`, Python's value comes back.
+    """
+    with _state.lock:
+        target = _state.switch_interval
+        if target is None:
+            _restore_switch_interval()
+            return
+        if not _in_kernel():
+            return
+        current = sys.getswitchinterval()
+        if _state.switch_saved is None:
+            _state.switch_saved = current
+        elif current != _state.switch_set and not force:
+            return
+        sys.setswitchinterval(min(_state.switch_saved, target))
+        _state.switch_set = sys.getswitchinterval()
+
+
+def _restore_switch_interval() -> None:
+    with _state.lock:
+        saved, _state.switch_saved = _state.switch_saved, None
+        if saved is not None and sys.getswitchinterval() == _state.switch_set:
+            sys.setswitchinterval(saved)
+        _state.switch_set = None
 
 
 def configure(
@@ -213,11 +271,15 @@ def configure(
     max_rows: int | EllipsisType | None = ...,
     keep_raw: bool | None = None,
     ui_hz: float | None = None,
+    switch_interval: float | EllipsisType | None = ...,
 ) -> None:
     """Apply notebook settings now (``%config CometChatMagics.*`` calls this).
 
     ``max_rows`` (None = unbounded) and ``keep_raw`` change the LiveFrame in
-    place; ``ui_hz`` the refresh rate of the control panel.
+    place; ``ui_hz`` the refresh rate of the control panel; ``switch_interval``
+    (seconds; None = leave Python's) the thread switch interval used in a
+    Jupyter kernel (default 0.5 ms, so cells stay responsive while events
+    stream in; see :data:`KERNEL_SWITCH_INTERVAL`).
     """
     with _state.lock:
         if max_rows is not ...:
@@ -238,6 +300,17 @@ def configure(
             _state.ui_hz = float(ui_hz)
             if _state.panel is not None:
                 _state.panel.ui_hz = float(ui_hz)
+        if switch_interval is not ...:
+            if switch_interval is not None and (
+                isinstance(switch_interval, bool)
+                or not isinstance(switch_interval, int | float)
+                or not 0 < switch_interval <= 1
+            ):
+                raise InvalidArgumentError(
+                    f"switch_interval must be a number of seconds in (0, 1] or None, got {switch_interval!r}"
+                )
+            _state.switch_interval = None if switch_interval is None else float(switch_interval)
+            _apply_switch_interval(force=True)
 
 
 # ----------------------------------------------------------------------------------------
@@ -746,3 +819,4 @@ def shutdown() -> None:
     CometChat.shutdown()
     if server is not None:
         server.stop()
+    _restore_switch_interval()

@@ -32,7 +32,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         yield tmp_path
     finally:
         session.shutdown()
-        session.configure(max_rows=100_000, keep_raw=False, ui_hz=4.0)
+        session.configure(
+            max_rows=100_000, keep_raw=False, ui_hz=4.0, switch_interval=session.KERNEL_SWITCH_INTERVAL
+        )
 
 
 @pytest.fixture(scope="session")
