@@ -58,7 +58,7 @@ from ..protocol.states import ConnectionState
 from ..sdk import CometChat
 from ..settings import AppSettingsBuilder
 from .live_frame import LiveFrame, event_name
-from .progress import Mode, ProgressBar
+from .progress import Mode, ProgressBar, in_kernel
 
 if TYPE_CHECKING:
     from ..server import EmbeddedServer
@@ -213,19 +213,9 @@ def live_frame() -> LiveFrame:
         live = _state.live
         if live is None:
             live = _state.live = LiveFrame(max_rows=_state.max_rows, keep_raw=_state.keep_raw)
+            _apply_switch_interval()
         live.attach(CometChat)
-        _apply_switch_interval()
         return live
-
-
-def _in_kernel() -> bool:
-    """True in a Jupyter kernel (ipykernel's shell has a ``kernel``), not in a plain shell."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency of the notebook layer
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _apply_switch_interval(*, force: bool = False) -> None:
@@ -247,7 +237,7 @@ def _apply_switch_interval(*, force: bool = False) -> None:
         if target is None:
             _restore_switch_interval()
             return
-        if not _in_kernel():
+        if not in_kernel():
             return
         current = sys.getswitchinterval()
         if _state.switch_saved is None:
