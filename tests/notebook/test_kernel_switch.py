@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import sys
 import time
 from collections.abc import Iterator
@@ -65,16 +64,21 @@ class Kernel:
                 assert x["status"] == "ok", x
                 return json.loads(x["data"]["text/plain"].strip("'\""))
 
-    def stderr_since(self) -> str:
-        """Stream output on IOPub so far (e.g. what %config logged)."""
+    def output(self, code: str) -> str:
+        """Execute ``code``; the stream output it produced (e.g. what %config logged), read
+        from IOPub up to the kernel's ``idle`` status for this request."""
+        msg_id = self.kc.execute(code, store_history=False)
+        deadline = time.monotonic() + WAIT
         out: list[str] = []
         while True:
-            try:
-                msg = self.kc.get_iopub_msg(timeout=0.05)
-            except queue.Empty:
-                return "".join(out)
-            if msg["header"]["msg_type"] == "stream":
+            msg = self.kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind = msg["header"]["msg_type"]
+            if kind == "stream":
                 out.append(msg["content"]["text"])
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                return "".join(out)
 
     def close(self) -> None:
         try:
@@ -112,9 +116,8 @@ def test_kernel_switch_interval_follows_the_setting(kernel: Kernel) -> None:
     assert switch(kernel) == near(0.002)
 
     # out of range: refused, nothing changes
-    kernel.stderr_since()
-    kernel.run("%config CometChatMagics.switch_interval = 5")
-    assert "switch_interval must be within (0, 1] seconds" in kernel.stderr_since()
+    logged = kernel.output("%config CometChatMagics.switch_interval = 5")
+    assert "switch_interval must be within (0, 1] seconds" in logged
     assert switch(kernel) == near(0.002)
 
     # None: Python's own value comes back, and using the layer does not lower it again
