@@ -147,6 +147,9 @@ class ConnectProxy:
         self._server.close()
         for writer in self._writers:
             writer.close()
+        # the transports close on a later loop iteration: wait for them, so no socket
+        # outlives the test's event loop
+        await asyncio.gather(*(w.wait_closed() for w in self._writers), return_exceptions=True)
         await self._server.wait_closed()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
