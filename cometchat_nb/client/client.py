@@ -770,7 +770,6 @@ class Client:
         self._spawn(self._after_connect(self._generation), "after-connect")
 
     async def _after_connect(self, generation: int) -> None:
-        flushed = False
         followups = 0
         while self.settings.catch_up and self._session is not None:
             async with self._catchup_lock:
@@ -778,11 +777,11 @@ class Client:
             if generation != self._generation:
                 return  # a newer connection runs its own catch-up (and finishes it)
             self._finish_catchup(result)
-            if not flushed:
-                flushed = True
-                await self._flush_outbound()
+            # Every run, whatever its outcome, releases the frames held while it ran:
+            # a follow-up run holds only what is sent while it is in flight.
+            await self._flush_outbound()
             if result.error is None or followups >= CATCHUP_FOLLOWUPS:
-                break
+                return
             # Stopped early (REST trouble) while the socket is up: the cursor is
             # held at the gap; try again after a backoff while this connection lives.
             followups += 1
@@ -795,8 +794,8 @@ class Client:
                 return
             self._catchup_active = True
             self._catchup_done.clear()
-        if not flushed and generation == self._generation:
-            await self._flush_outbound()
+        if generation == self._generation:
+            await self._flush_outbound()  # no catch-up ran: release what waited for the socket
 
     # ------------------------------------------------------------------------------
     # incoming frames (run on the reader task: route only, never block)

@@ -47,6 +47,7 @@ import secrets
 import socket
 import ssl
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -381,6 +382,16 @@ class _Route:
         return params
 
 
+@dataclass
+class _RestOutage:
+    """The :meth:`ChatServer.rest_outage` fault: which route fails, and its gate."""
+
+    route: str  # "GET messages": a method and a pattern of the route table
+    hold: bool
+    permits: int = 0  # held requests release_rest() has let through (to fail)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 # ----------------------------------------------------------------------------
 
 
@@ -405,6 +416,11 @@ class ChatServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stall_pongs = False
         self._refuse_auths = 0
+        self._outage: _RestOutage | None = None
+        # held REST requests, counted under a thread lock: EmbeddedServer.wait_rest_held
+        # waits on it from the test's thread
+        self._held = 0
+        self._held_cond = threading.Condition()
         self.frames_in = 0
         self._settings_base: JSON = {}
         self._settings_hash = ""
@@ -1071,6 +1087,54 @@ class ChatServer:
             raise ValueError("n must be >= 0")
         self._refuse_auths = n
 
+    def rest_outage(self, route: str | None, *, hold: bool = False) -> None:
+        """Fail every REST request to ``route`` (method and pattern of the route table,
+        e.g. ``"GET messages"``) with 503 ``ERR_SERVICE_UNAVAILABLE``, sockets untouched.
+
+        With ``hold`` each such request first waits until :meth:`release_rest` lets it
+        fail. ``None`` ends the outage; requests still waiting are answered normally.
+        """
+        old = self._outage
+        if route is not None and route not in {f"{r.method} {'/'.join(r.parts)}" for r in self._routes}:
+            raise ValueError(f"no route {route!r}")
+        self._outage = _RestOutage(route, hold) if route is not None else None
+        if old is not None:
+            old.changed.set()
+
+    def release_rest(self, n: int = 1) -> None:
+        """Let ``n`` held requests of the current :meth:`rest_outage` (now or later) fail."""
+        if self._outage is None or not self._outage.hold:
+            raise RuntimeError("no REST outage holds requests")
+        self._outage.permits += n
+        self._outage.changed.set()
+
+    def wait_rest_held(self, n: int, timeout: float) -> bool:
+        """Block until at least ``n`` requests wait at a held outage (False after
+        ``timeout`` s). The one method to call from another thread, never the loop's."""
+        with self._held_cond:
+            return self._held_cond.wait_for(lambda: self._held >= n, timeout)
+
+    async def _outage_gate(self, route: _Route) -> None:
+        outage = self._outage
+        if outage is None or outage.route != f"{route.method} {'/'.join(route.parts)}":
+            return
+        if outage.hold:
+            with self._held_cond:
+                self._held += 1
+                self._held_cond.notify_all()
+            try:
+                while self._outage is outage and outage.permits == 0:
+                    outage.changed.clear()
+                    await outage.changed.wait()
+            finally:
+                with self._held_cond:
+                    self._held -= 1
+                    self._held_cond.notify_all()
+            if self._outage is not outage:
+                return  # the outage ended while this request waited
+            outage.permits -= 1
+        raise _fail(ErrorCode.SERVICE_UNAVAILABLE, "The service is unavailable (fault injected).")
+
     def drop_all_sockets(
         self, code: int = CloseCode.RECONNECT, reason: str = "server asked to reconnect"
     ) -> int:
@@ -1252,6 +1316,8 @@ class ChatServer:
             raw_body=b"",
             resource=request.headers.get("resource", ""),
         )
+        if self._outage is not None:
+            await self._outage_gate(route)
         if route.auth != "none":
             self._check_credentials(request, route.auth, call)
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.can_read_body:

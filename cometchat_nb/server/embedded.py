@@ -447,6 +447,29 @@ class EmbeddedServer:
         (try again later), so clients treat it as retryable."""
         self._call(lambda c: c.refuse_next_auths(n))
 
+    def rest_outage(self, route: str | None, *, hold: bool = False) -> None:
+        """A REST outage that leaves the sockets up: every request to ``route`` (method
+        and pattern, e.g. ``"GET messages"`` — the catch-up pages) is answered 503
+        ``ERR_SERVICE_UNAVAILABLE``. With ``hold=True`` each one first waits until
+        :meth:`release_rest` lets it fail, so a test can act while a request is in
+        flight (:meth:`wait_rest_held`). ``None`` ends the outage; requests still
+        waiting are then answered normally."""
+        self._call(lambda c: c.rest_outage(route, hold=hold))
+
+    def release_rest(self, n: int = 1) -> None:
+        """Let ``n`` requests held by :meth:`rest_outage` (waiting now or arriving later) fail."""
+        self._call(lambda c: c.release_rest(n))
+
+    def wait_rest_held(self, n: int = 1, timeout: float = 10.0) -> bool:
+        """Block until at least ``n`` requests wait at a held :meth:`rest_outage`
+        (False after ``timeout`` seconds). Call it from a thread other than the server's."""
+        core = self._core
+        if core is None:
+            raise RuntimeError("the server is not running: call start() first")
+        if self._on_loop_thread():
+            raise RuntimeError("wait_rest_held() would block the server's own loop")
+        return core.wait_rest_held(n, timeout)
+
     def revoke_tokens(self, uid: str) -> int:
         """Revoke every auth token of ``uid`` and close their sockets with 4003;
         returns how many tokens were revoked."""
