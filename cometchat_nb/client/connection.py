@@ -15,7 +15,10 @@ routes to the dispatcher), and the *keepalive*, which sends
 ``{"action":"ping"}`` every ``ping_interval`` seconds and declares the link
 dead when no ``pong`` arrives within ``pong_timeout``. :attr:`closed` is a
 future resolved with a :class:`CloseInfo` when the session ends, whoever
-ended it. Transport objects are never reused: each reconnect builds a new
+ended it; ``on_lost`` (if set) is called with the same kind of :class:`CloseInfo`
+*synchronously*, once, the moment the connection learns the link is gone (the
+keepalive declares it dead, a send finds it closed, or the reader ends), so its
+owner never reports ``connected`` for a link already known dead. Transport objects are never reused: each reconnect builds a new
 ``Connection`` (the stale-session bug class of other SDKs cannot happen).
 """
 
@@ -115,6 +118,8 @@ class Connection:
         self.rtt: float | None = None
         self.frames_in = 0
         self.bad_frames = 0
+        self.on_lost: Callable[[CloseInfo], None] | None = None
+        self._lost = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- opening ----------------------------------------------------------------
@@ -245,6 +250,7 @@ class Connection:
                     log.warning("no pong within %.3g s: the link is dead, reconnecting", self._pong_timeout)
                     self._dead_link = True
                     self._ws.transport.abort()
+                    self._report_lost()
                     return
                 self.rtt = time.monotonic() - sent
         except ConnectionClosed:
@@ -275,31 +281,45 @@ class Connection:
                     return False
                 seen = self.frames_in
 
+    def _close_info(self) -> CloseInfo:
+        ws = self._ws
+        rcvd = ws.protocol.close_rcvd
+        sent = ws.protocol.close_sent
+        if self._dead_link:
+            return CloseInfo(1006, f"no pong within {self._pong_timeout:g} s", by_client=True, dead_link=True)
+        if self._closing_by_client:
+            return CloseInfo(sent.code if sent else 1000, sent.reason if sent else "closed by client", True)
+        if rcvd is not None:
+            return CloseInfo(rcvd.code, rcvd.reason or f"server closed the socket (code {rcvd.code})")
+        return CloseInfo(1006, "the connection broke without a close frame")
+
+    def _report_lost(self) -> None:
+        # Synchronously, not through the ``closed`` future: a future's waiters run a
+        # loop turn later, and a caller that does not yield between sends (on Python
+        # >= 3.12 ``asyncio.wait_for`` runs its coroutine inline) would meanwhile see
+        # ``connected`` over a dead link.
+        if self._lost:
+            return
+        self._lost = True
+        if self.on_lost is not None:
+            self.on_lost(self._close_info())
+
     def _finish(self) -> None:
         if self.closed.done():
             return
         for task in list(self._tasks):
             if task is not asyncio.current_task():
                 task.cancel()
-        ws = self._ws
-        rcvd = ws.protocol.close_rcvd
-        sent = ws.protocol.close_sent
-        if self._dead_link:
-            info = CloseInfo(1006, f"no pong within {self._pong_timeout:g} s", by_client=True, dead_link=True)
-        elif self._closing_by_client:
-            info = CloseInfo(sent.code if sent else 1000, sent.reason if sent else "closed by client", True)
-        elif rcvd is not None:
-            info = CloseInfo(rcvd.code, rcvd.reason or f"server closed the socket (code {rcvd.code})")
-        else:
-            info = CloseInfo(1006, "the connection broke without a close frame")
-        self.closed.set_result(info)
+        self._report_lost()
+        self.closed.set_result(self._close_info())
 
     # -- public -------------------------------------------------------------------
     async def send(self, text: str) -> None:
-        """Send one frame; raises :class:`TransportError` if the socket is gone."""
+        """Send one frame; raises :class:`TransportError` (after ``on_lost``) if the socket is gone."""
         try:
             await self._ws.send(text)
         except ConnectionClosed:
+            self._report_lost()
             raise TransportError(
                 "the web-socket closed while sending", code=ErrorCode.NO_WEBSOCKET_CONNECTION
             ) from None
