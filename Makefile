@@ -47,4 +47,4 @@ bench: venv node
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(JS_DIR)/node_modules build *.egg-info
+	rm -rf $(VENV) .venv-3.* $(JS_DIR)/node_modules build *.egg-info

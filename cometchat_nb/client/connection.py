@@ -18,8 +18,9 @@ future resolved with a :class:`CloseInfo` when the session ends, whoever
 ended it; ``on_lost`` (if set) is called with the same kind of :class:`CloseInfo`
 *synchronously*, once, the moment the connection learns the link is gone (the
 keepalive declares it dead, a send finds it closed, or the reader ends), so its
-owner never reports ``connected`` for a link already known dead. Transport objects are never reused: each reconnect builds a new
-``Connection`` (the stale-session bug class of other SDKs cannot happen).
+owner never reports ``connected`` for a link already known dead. Transport
+objects are never reused: each reconnect builds a new ``Connection`` (the
+stale-session bug class of other SDKs cannot happen).
 """
 
 from __future__ import annotations

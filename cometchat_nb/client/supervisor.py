@@ -253,9 +253,13 @@ class Supervisor:
         """``conn`` learnt its link is gone (called synchronously by it): report the drop
         now, before any other task runs; a close that ends the session (4001/4003) is
         left to the loop, which refreshes credentials or fails."""
-        if conn is self.connection and self.state is S.CONNECTED and self._want:
-            if not CloseCode.is_terminal(info.code):
-                self._report_drop(info)
+        if (
+            conn is self.connection
+            and self.state is S.CONNECTED
+            and self._want
+            and not CloseCode.is_terminal(info.code)
+        ):
+            self._report_drop(info)
 
     def _report_drop(self, info: CloseInfo) -> None:
         self._set(
