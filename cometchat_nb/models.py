@@ -928,8 +928,13 @@ class Action(BaseMessage):
                 self.action_on = message_from_wire(inner, source=source)
         else:
             self.action_on = _entity(on)
-        self.old_scope = _opt_str(d, "oldScope")
-        self.new_scope = _opt_str(d, "newScope")
+        # A scope change carries ``data.extras.scope.{old,new}`` (what the official JS
+        # SDK reads); ``data.oldScope``/``newScope`` is an older spelling, still read.
+        extras = d.get("extras")
+        scope = extras.get("scope") if isinstance(extras, dict) else None
+        sc = scope if isinstance(scope, dict) else {}
+        self.old_scope = _opt_str(sc, "old") or _opt_str(d, "oldScope")
+        self.new_scope = _opt_str(sc, "new") or _opt_str(d, "newScope")
 
     def getAction(self) -> str:  # noqa: N802
         return self.action

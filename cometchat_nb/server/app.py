@@ -311,6 +311,10 @@ def _offset(page: int, per_page: int) -> int:
     return min((page - 1) * per_page, _INT64_MAX)
 
 
+#: ``GET users?status=`` values → the stored presence they select.
+_USER_STATUS_FILTER: Final = {"available": "online", "online": "online", "offline": "offline"}
+
+
 def _q_int(query: Mapping[str, str], key: str, default: int, *, hi: int | None = None) -> int:
     """A positive integer parameter; values above ``hi`` are clamped to it."""
     value = _q_opt_int(query, key, lo=1)
@@ -1441,9 +1445,12 @@ class ChatServer:
     def _r_users(self, c: _Call) -> _Reply:
         per_page = _q_int(c.query, "per_page", _PER_PAGE_DEFAULT, hi=_PER_PAGE_MAX)
         page = _q_int(c.query, "page", 1)
-        status = c.query.get("status") or None
-        if status not in (None, "online", "offline"):
-            raise _bad("query parameter 'status' must be 'online' or 'offline'")
+        raw_status = (c.query.get("status") or "").lower() or None
+        # The official SDKs send "available" for USER_STATUS.ONLINE (and validate
+        # available/offline); "online" is the status users carry, accepted too.
+        status = _USER_STATUS_FILTER.get(raw_status) if raw_status is not None else None
+        if raw_status is not None and status is None:
+            raise _bad("query parameter 'status' must be 'available' (or 'online') or 'offline'")
         users, total = self.store.users(
             limit=per_page,
             offset=_offset(page, per_page),

@@ -21,6 +21,7 @@
 // Commands are ONE JSON object per stdin line, e.g.
 //   {"cmd":"sendMessage","to":"superhero2","text":"hi"}   {"cmd":"startTyping","to":"superhero2"}
 //   {"cmd":"fetchPrevious","uid":"superhero2","limit":30}  {"cmd":"disconnect"}  {"cmd":"exit"}
+//   {"cmd":"fetchUsers","status":"ONLINE"}  (a key of CometChat.USER_STATUS)  {"cmd":"getAppSettings"}
 // Every command answers exactly one {"event":"result","step":<cmd>,"ok":true|false,...} line.
 // stdin EOF ends the process (code 0); the watchdog, an uncaught exception or an unhandled
 // rejection end it with a non-zero code.
@@ -348,6 +349,17 @@ function addListeners() {
         emit({ event: "onGroupMemberJoined", action: action.getAction(), uid: uidOf(user), guid: group.getGuid() }),
       onGroupMemberLeft: (action, user, group) =>
         emit({ event: "onGroupMemberLeft", action: action.getAction(), uid: uidOf(user), guid: group.getGuid() }),
+      onGroupMemberScopeChanged: (action, user, newScope, oldScope, group) =>
+        emit({
+          event: "onGroupMemberScopeChanged",
+          id: String(action.getId()),
+          action: action.getAction(),
+          uid: uidOf(user),
+          by: uidOf(action.getActionBy()),
+          newScope,
+          oldScope,
+          guid: group.getGuid(),
+        }),
     }),
   );
   CometChat.addLoginListener(
@@ -454,8 +466,13 @@ const commands = {
     return { user: user ? userJson(user) : null };
   },
   async fetchUsers(cmd) {
-    const request = new CometChat.UsersRequestBuilder().setLimit(cmd.limit || 30).build();
-    return { users: (await request.fetchNext()).map(userJson) };
+    // cmd.status: "ONLINE" | "OFFLINE", a key of the SDK's own CometChat.USER_STATUS
+    const builder = new CometChat.UsersRequestBuilder().setLimit(cmd.limit || 30);
+    if (cmd.status) builder.setStatus(CometChat.USER_STATUS[cmd.status]);
+    return { users: (await builder.build().fetchNext()).map(userJson) };
+  },
+  async getAppSettings() {
+    return { settings: await CometChat.getAppSettings() };
   },
   async startTyping(cmd) {
     need(cmd, "to");

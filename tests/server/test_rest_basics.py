@@ -30,6 +30,7 @@ def test_login_flow_at_root_then_versioned(server: EmbeddedServer, rest: Rest) -
     assert settings.hosts().client == f"{server.url}/v3.0"
     assert settings.hosts().websocket == server.ws_url
     assert settings.tls is False and me["settings"][SETTINGS_TLS_KEY] is False
+    assert SETTINGS_TLS_KEY == "CHAT_USE_SSL" and "CHAT_USE_TLS" not in me["settings"]
     assert me["settings"]["APP_VERSION"] == 4 and me["settings"]["ANALYTICS_PING_DISABLED"] is True
     assert me["settings"]["REGION"] == "eu" and me["settings"]["settingsHash"]
     # later calls go through /v3.0, as the settings say
