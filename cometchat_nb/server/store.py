@@ -233,6 +233,14 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
         self.path = os.fspath(path)
         self._db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            self._open()
+        except BaseException:
+            self._db.close()  # a store that failed to open holds no file (Python 3.13 warns too)
+            raise
+        log.debug("store opened: %s (last message id %d)", self.path, self._last_message_id)
+
+    def _open(self) -> None:
         self._db.execute("PRAGMA foreign_keys=OFF")
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -252,7 +260,6 @@ class Store:
                 )
         row = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()
         self._last_message_id: int = int(row[0])
-        log.debug("store opened: %s (last message id %d)", self.path, self._last_message_id)
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
