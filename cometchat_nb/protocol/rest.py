@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from .._version import __version__
 from ..errors import InvalidArgumentError, ProtocolError, error_from_wire, short_repr
+from ..settings import REGIONS
 
 __all__ = [
     "API_VERSION",
@@ -54,7 +55,6 @@ __all__ = [
 JSON = dict[str, Any]
 
 API_VERSION: Final = "v3.0"
-REGIONS: Final = ("eu", "us", "in", "private")
 SDK_HEADER: Final = f"python@{__version__}"
 #: Key our embedded server sets in ``settings`` (false: plain http/ws, no TLS): the
 #: official JS SDK's own settings key for it (``APP_SETTINGS.KEYS.CHAT_USE_SSL``).
