@@ -300,3 +300,14 @@ def test_an_unreadable_payload_still_makes_a_row() -> None:
     check_dtypes(df)
     assert list(df["event"]) == ["catchup_finished", "text_message_received"]
     assert "could not read the event" in json.loads(df["extra"].iloc[0])["error"]
+
+
+def test_a_row_costs_little_memory() -> None:
+    """The budget of bench/bench_liveframe.py (~75 B/event at 1 M events), loosely, on a
+    small frame: well under 400 bytes per text message in the DataFrame and the buffer."""
+    live = LiveFrame(max_rows=None, chunk_rows=1000)
+    live.extend(text_event(i, sender=f"user{i % 50}") for i in range(5000))
+    df = live.df
+    assert int(df.memory_usage(deep=True).sum()) / len(df) < 400
+    usage = live.memory_usage()
+    assert usage["total"] / usage["rows"] < 400

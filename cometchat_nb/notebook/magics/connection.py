@@ -11,6 +11,7 @@ from IPython.core.magic import line_magic, magics_class
 from ...errors import CometChatException
 from ...sdk import CometChat
 from .. import session
+from ..config import PRESENCE_CHOICES, REGIONS
 from ..panel import ControlPanel
 from ..secrets import one_line
 from ..status import StatusReport
@@ -31,10 +32,10 @@ class ConnectionMagics(MagicsBase):
         "--region",
         "-r",
         default=None,
-        help="eu, us or in (default: %%config CometChatMagics.region, the config file, eu; "
+        help=f"{', '.join(REGIONS)} (default: %%config CometChatMagics.region, the config file, eu; "
         "the local server decides with --local).",
     )
-    @argument("--presence", "-p", default=None, help="all, roles, friends or none.")
+    @argument("--presence", "-p", default=None, help=f"{', '.join(PRESENCE_CHOICES)}.")
     @argument("--roles", default=None, help="Comma-separated roles for --presence roles.")
     @argument("--manual", action="store_true", help="No socket until %%cometchat_connect.")
     @argument("--auto", action="store_true", help="Open the socket on login (the default).")
