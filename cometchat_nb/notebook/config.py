@@ -3,9 +3,10 @@
 One home for each: the magics' traits, :func:`~.session.configure`, the
 :class:`~.live_frame.LiveFrame` and the :class:`~.panel.ControlPanel` take
 their defaults from here (or from :class:`~cometchat_nb.settings.AppSettings`
-for the SDK's own settings) and validate with the ``check_*`` functions here,
-which raise :class:`~cometchat_nb.errors.InvalidArgumentError` with one message
-whichever door the value came through.
+for the SDK's own settings) and validate with the ``check_*`` functions here
+(the thread switch interval's is in :mod:`.kernel`), which raise
+:class:`~cometchat_nb.errors.InvalidArgumentError` with one message whichever
+door the value came through.
 
 The config file (``$COMETCHAT_NB_CONFIG`` or ``~/.config/cometchat_nb/config.ini``)
 may give ``app_id``, ``region`` and ``auth_key``::

@@ -202,6 +202,7 @@ class LiveFrame:
     # -- appending (any thread) ---------------------------------------------------------
     def append_event(self, event: Event) -> None:
         """Add one event as one row. O(1), thread-safe, never raises on odd payloads."""
+        # the row is built outside the lock: concurrent appenders only serialise on the list append
         try:
             row = event_row(event, self._keep_raw)
         except Exception as exc:  # a payload we do not understand must not lose the event

@@ -158,6 +158,7 @@ _STATE: Final = _FIELDS.index("state")
 _EXTRA: Final = _FIELDS.index("extra")
 _Fields = tuple[Any, ...]
 
+# event_name runs once per event: a dict hit instead of a regex and snake_case() each time
 _NAME_CACHE: dict[str, str] = {}
 _PREFIX = re.compile(r"^(?:on|in)(?=[A-Z])")
 

@@ -124,3 +124,32 @@ def test_events_filtering() -> None:
     ]
     with pytest.raises(InvalidArgumentError):
         session.events(tail=-1)
+
+
+def test_shutdown_runs_the_closers_once_latest_first(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+
+    def first() -> None:
+        calls.append("first")
+
+    def failing() -> None:
+        calls.append("failing")
+        raise RuntimeError("closer failed")
+
+    def last() -> None:
+        calls.append("last")
+
+    def forgotten() -> None:
+        calls.append("forgotten")
+
+    session.init(local=True, manual=True)
+    for closer in (first, failing, first, forgotten, last):  # `first` twice: kept once
+        session.add_closer(closer)
+    session.remove_closer(forgotten)
+    session.remove_closer(forgotten)  # unknown: no-op
+    session.shutdown()
+    assert calls == ["last", "failing", "first"]  # a failing closer does not stop the others
+    assert "closer failed" in caplog.text
+    assert session.local_server() is None and not CometChat.isInitialized()  # shutdown went on
+    session.shutdown()
+    assert calls == ["last", "failing", "first"]  # run once: forgotten after shutdown
