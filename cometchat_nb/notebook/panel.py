@@ -144,40 +144,47 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             defaults = {}
             self._messages.append(f"✗ config: {one_line(exc)}")
         config = session.current()
-        w = widgets
-        self.app_id_field = w.Text(
+        self.app_id_field = widgets.Text(
             value=config.app_id if config else defaults.get("app_id", ""),
             description="App ID",
             placeholder="app id (or %cometchat_init --local)",
         )
         region = config.region if config and config.region in REGIONS else defaults.get("region", "eu")
-        self.region_field = w.Dropdown(
+        self.region_field = widgets.Dropdown(
             options=list(REGIONS),
             value=region if region in REGIONS else "eu",
             description="Region",
         )
-        self.uid_field = w.Text(description="UID", placeholder="superhero1")
-        self.auth_key_field = w.Password(description="Auth key", placeholder="blank: env / config / local")
-        self.login_button = w.Button(description="Login", icon="sign-in", button_style="primary")
-        self.logout_button = w.Button(description="Logout", icon="sign-out")
-        self.connect_button = w.Button(description="Connect", icon="plug", button_style="success")
-        self.disconnect_button = w.Button(description="Disconnect", icon="power-off", button_style="warning")
-        self.status_badge = w.HTML()
-        self.catchup_bar = w.IntProgress(value=0, min=0, max=1, description="Catch-up", bar_style="info")
-        self.catchup_label = w.HTML()
-        self.catchup_box = w.HBox([self.catchup_bar, self.catchup_label], layout=w.Layout(display="none"))
-        self.send_to_field = w.Text(description="To", placeholder="uid or guid")
-        self.send_text_field = w.Text(description="Text", placeholder="message")
-        self.send_group_box = w.Checkbox(value=False, description="group", indent=False)
-        self.send_button = w.Button(description="Send", icon="paper-plane")
-        self.counters_html = w.HTML()
-        self.tail_html = w.HTML()
-        # align_self: an HBox stretches its children to the tallest one, which distorted the plot
-        self.plot_image = w.Image(
-            format="png", layout=w.Layout(width="420px", height="auto", align_self="flex-start")
+        self.uid_field = widgets.Text(description="UID", placeholder="superhero1")
+        self.auth_key_field = widgets.Password(
+            description="Auth key", placeholder="blank: env / config / local"
         )
-        self.log_output = w.Output(
-            layout=w.Layout(max_height="140px", overflow="auto", border="1px solid #ddd")
+        self.login_button = widgets.Button(description="Login", icon="sign-in", button_style="primary")
+        self.logout_button = widgets.Button(description="Logout", icon="sign-out")
+        self.connect_button = widgets.Button(description="Connect", icon="plug", button_style="success")
+        self.disconnect_button = widgets.Button(
+            description="Disconnect", icon="power-off", button_style="warning"
+        )
+        self.status_badge = widgets.HTML()
+        self.catchup_bar = widgets.IntProgress(
+            value=0, min=0, max=1, description="Catch-up", bar_style="info"
+        )
+        self.catchup_label = widgets.HTML()
+        self.catchup_box = widgets.HBox(
+            [self.catchup_bar, self.catchup_label], layout=widgets.Layout(display="none")
+        )
+        self.send_to_field = widgets.Text(description="To", placeholder="uid or guid")
+        self.send_text_field = widgets.Text(description="Text", placeholder="message")
+        self.send_group_box = widgets.Checkbox(value=False, description="group", indent=False)
+        self.send_button = widgets.Button(description="Send", icon="paper-plane")
+        self.counters_html = widgets.HTML()
+        self.tail_html = widgets.HTML()
+        # align_self: an HBox stretches its children to the tallest one, which distorted the plot
+        self.plot_image = widgets.Image(
+            format="png", layout=widgets.Layout(width="420px", height="auto", align_self="flex-start")
+        )
+        self.log_output = widgets.Output(
+            layout=widgets.Layout(max_height="140px", overflow="auto", border="1px solid #ddd")
         )
 
         self.login_button.on_click(self._on_login)
@@ -186,13 +193,15 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             getattr(self, button).on_click(functools.partial(self._on_command, kind, command))
 
         children = [
-            w.HBox([w.HTML("<b>CometChat</b>&nbsp;"), self.status_badge]),
-            w.HBox([self.app_id_field, self.region_field]),
-            w.HBox([self.uid_field, self.auth_key_field]),
-            w.HBox([self.login_button, self.logout_button, self.connect_button, self.disconnect_button]),
+            widgets.HBox([widgets.HTML("<b>CometChat</b>&nbsp;"), self.status_badge]),
+            widgets.HBox([self.app_id_field, self.region_field]),
+            widgets.HBox([self.uid_field, self.auth_key_field]),
+            widgets.HBox(
+                [self.login_button, self.logout_button, self.connect_button, self.disconnect_button]
+            ),
             self.catchup_box,
-            w.HBox([self.send_to_field, self.send_text_field, self.send_group_box, self.send_button]),
-            w.HBox([self.counters_html, self.plot_image] if plot else [self.counters_html]),
+            widgets.HBox([self.send_to_field, self.send_text_field, self.send_group_box, self.send_button]),
+            widgets.HBox([self.counters_html, self.plot_image] if plot else [self.counters_html]),
             self.tail_html,
             self.log_output,
         ]
