@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cometchat_nb.server.store import Store, conversation_id, hash_password, verify_password
+from cometchat_nb.server.store import Store, UserFields, conversation_id, hash_password, verify_password
 from cometchat_nb.server.tokens import JwtError, new_auth_token, sign_jwt, token_hash, verify_jwt
 
 SECRET = b"s" * 32
@@ -90,7 +90,7 @@ def test_store_basics(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     store = Store(path)
     assert store.add_user("a", "A", now=1) is not None and store.add_user("a", "again", now=1) is None
-    assert store.add_user("b", "B", now=1, role="vip", tags=["x"]) == {
+    assert store.add_user("b", "B", now=1, fields=UserFields(role="vip", tags=["x"])) == {
         "uid": "b",
         "name": "B",
         "role": "vip",
