@@ -11,6 +11,7 @@ deleting twice answers the first ``deleted`` action.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ...errors import ApiError, ErrorCode
@@ -21,6 +22,7 @@ from .core import JSON, Service, not_a_member, permission_denied
 from .groups import require_membership
 
 __all__ = [
+    "Draft",
     "check_text",
     "delete_message",
     "edit_message",
@@ -28,6 +30,7 @@ __all__ = [
     "group_conversation",
     "history",
     "post_message",
+    "read_draft",
     "user_conversation",
 ]
 
@@ -42,15 +45,24 @@ def check_text(svc: Service, text: Any) -> str:
     return text
 
 
-def post_message(svc: Service, sender: str, body: JSON, device_id: str = SERVER_DEVICE_ID) -> JSON:
-    """Validate, store and fan out a message ``sender`` sends (``POST messages``).
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A message as a sender asked to post it, checked for shape (not yet for who
+    may post it to whom): ``data`` holds the content (text, customData, metadata)."""
 
-    ``body`` is what the JS SDK posts (``receiver``, ``receiverType``,
-    ``category``, ``type``, ``data``, ``text``?, ``muid``?, ``tags``?,
-    ``parentId``?); any ``sender`` in it is ignored. Returns the stored
-    message JSON. ``device_id`` becomes the frames' ``deviceId`` so the
-    sender's own socket can drop the echo.
-    """
+    receiver: str
+    receiver_type: str
+    category: str
+    type: str
+    data: JSON
+    muid: str | None
+    tags: list[str] | None
+    parent: Any
+
+
+def read_draft(svc: Service, body: JSON) -> Draft:
+    """The :class:`Draft` in a ``POST messages`` body (``ERR_BAD_REQUEST`` naming the
+    field, ``ERR_PAYLOAD_TOO_LARGE`` for a text over ``max_text_chars``)."""
     receiver = body.get("receiver")
     if not isinstance(receiver, str) or not receiver:
         raise bad_request("'receiver' is required and must be a non-empty string")
@@ -81,48 +93,75 @@ def post_message(svc: Service, sender: str, body: JSON, device_id: str = SERVER_
     metadata = body_metadata(body, data_in)
     if metadata is not None:
         data["metadata"] = metadata
-    muid = body_str(body, "muid")
-    tags = body_tags(body)
-    parent = body.get("parentId", body.get("parentMessageId"))
+    return Draft(
+        receiver=receiver,
+        receiver_type=receiver_type,
+        category=category,
+        type=message_type,
+        data=data,
+        muid=body_str(body, "muid"),
+        tags=body_tags(body),
+        parent=body.get("parentId", body.get("parentMessageId")),
+    )
 
+
+def _receiver_entity(svc: Service, sender: str, draft: Draft) -> JSON:
+    """The receiver as the message carries it; the rule of who may post where."""
+    if draft.receiver_type == "user":
+        return {"entity": svc.user_or_fail(draft.receiver), "entityType": "user"}
+    group = svc.group_or_fail(draft.receiver)
+    if not svc.store.is_member(draft.receiver, sender):
+        raise not_a_member(sender, draft.receiver)
+    return {"entity": svc.group_entity(group), "entityType": "group"}
+
+
+def _parent_id(svc: Service, parent: Any, conversation: str) -> str | None:
+    """The id of the message replied to, which must be in the same conversation."""
+    if parent is None or parent == "":
+        return None
+    parent_message = svc.message_or_fail(parent)
+    if parent_message["conversationId"] != conversation:
+        raise bad_request("'parentId' must name a message of the same conversation")
+    return str(parent_message["id"])
+
+
+def post_message(svc: Service, sender: str, body: JSON, device_id: str = SERVER_DEVICE_ID) -> JSON:
+    """Validate, store and fan out a message ``sender`` sends (``POST messages``).
+
+    ``body`` is what the JS SDK posts (``receiver``, ``receiverType``,
+    ``category``, ``type``, ``data``, ``text``?, ``muid``?, ``tags``?,
+    ``parentId``?); any ``sender`` in it is ignored. Returns the stored
+    message JSON. ``device_id`` becomes the frames' ``deviceId`` so the
+    sender's own socket can drop the echo.
+    """
+    draft = read_draft(svc, body)
     sender_user = svc.user_or_fail(sender)
-    if receiver_type == "user":
-        receiver_entity = {"entity": svc.user_or_fail(receiver), "entityType": "user"}
-    else:
-        group = svc.group_or_fail(receiver)
-        if not svc.store.is_member(receiver, sender):
-            raise not_a_member(sender, receiver)
-        receiver_entity = {"entity": svc.group_entity(group), "entityType": "group"}
-    conversation = conversation_id(sender, receiver, receiver_type)
-    parent_id: str | None = None
-    if parent is not None and parent != "":
-        parent_message = svc.message_or_fail(parent)
-        if parent_message["conversationId"] != conversation:
-            raise bad_request("'parentId' must name a message of the same conversation")
-        parent_id = parent_message["id"]
-    data["entities"] = {
-        "sender": {"entity": sender_user, "entityType": "user"},
-        "receiver": receiver_entity,
+    receiver_entity = _receiver_entity(svc, sender, draft)
+    conversation = conversation_id(sender, draft.receiver, draft.receiver_type)
+    parent_id = _parent_id(svc, draft.parent, conversation)
+    data = {
+        **draft.data,
+        "entities": {"sender": {"entity": sender_user, "entityType": "user"}, "receiver": receiver_entity},
     }
     now = svc.now()
     message: JSON = {}
-    if muid is not None:
-        message["muid"] = muid
+    if draft.muid is not None:
+        message["muid"] = draft.muid
     message.update(
         {
             "conversationId": conversation,
             "sender": sender,
-            "receiver": receiver,
-            "receiverType": receiver_type,
-            "category": category,
-            "type": message_type,
+            "receiver": draft.receiver,
+            "receiverType": draft.receiver_type,
+            "category": draft.category,
+            "type": draft.type,
             "data": data,
             "sentAt": now,
             "updatedAt": now,
         }
     )
-    if tags is not None:
-        message["tags"] = tags
+    if draft.tags is not None:
+        message["tags"] = draft.tags
     if parent_id is not None:
         message["parentId"] = parent_id
     stored = svc.store.add_message(message, now=now)

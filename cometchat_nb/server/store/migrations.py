@@ -143,15 +143,14 @@ _LEDGER: Final = (
 
 
 def _statements(script: str) -> Iterator[str]:
-    """The complete SQL statements of ``script`` (a ``;`` inside a trigger body does not split it)."""
+    """The SQL statements of ``script`` (a ``;`` inside a string or a trigger body does not split it)."""
     pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
+    for piece in script.split(";"):
+        pending += piece + ";"
         if sqlite3.complete_statement(pending):
-            yield pending.strip()
+            if pending.strip().strip(";").strip():
+                yield pending.strip()
             pending = ""
-    if pending.strip():
-        yield pending.strip()
 
 
 def schema_version(db: sqlite3.Connection) -> int:
