@@ -293,6 +293,8 @@ async def test_official_sdk_status_filter_settings_key_and_scope_change(
         (query,) = [
             urlsplit(f["url"]).query for f in js.seen("fetch") if urlsplit(f["url"]).path == "/v3.0/users"
         ]
+        # the SDK's constant says "online", its request says "available"
+        assert (await js.call("sdkConstant", path=["USER_STATUS", "ONLINE"]))["value"] == "online"
         assert "status=available" in query.split("&"), query
         offline = (await js.call("fetchUsers", status="OFFLINE"))["users"]
         assert offline and {u["status"] for u in offline} == {"offline"}

@@ -164,13 +164,13 @@ def test_body_over_limit() -> None:
 def test_internal_error_is_an_envelope(
     server: EmbeddedServer, rest: Rest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from cometchat_nb.server.app import ChatServer
+    from cometchat_nb.server.service import Service
 
-    def boom(self: ChatServer, uid: str) -> dict[str, object]:
+    def boom(self: Service, uid: str) -> dict[str, object]:
         raise RuntimeError("secret internal detail")
 
     login = rest.login("superhero1")
-    monkeypatch.setattr(ChatServer, "_user_or_fail", boom)
+    monkeypatch.setattr(Service, "user_or_fail", boom)
     r = rest.call("GET", "/users/superhero2", token=login.token)
     assert error_code(r) == ErrorCode.INTERNAL and r.status_code == 500
     assert "secret internal detail" not in r.text and "Traceback" not in r.text
