@@ -125,9 +125,10 @@ class SdkRuntime:
     def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = None, *, what: str = "the call") -> T:
         """Run ``coro`` on the SDK loop and wait for it (at most ``timeout`` seconds).
 
-        Raises the coroutine's exception, :class:`~cometchat_nb.errors.TimeoutError`
-        on timeout (the coroutine is cancelled), or ``StateError`` when called
-        from the SDK loop thread itself.
+        Raises the coroutine's own exception unchanged (code, message,
+        ``__cause__``), :class:`~cometchat_nb.errors.TimeoutError`
+        (``ERR_TIMEOUT``) only when this wait ran out (the coroutine is then
+        cancelled), or ``StateError`` when called from the SDK loop thread itself.
         """
         if self.in_loop_thread():
             coro.close()
@@ -138,13 +139,17 @@ class SdkRuntime:
             )
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
         try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise SdkTimeoutError(f"{what} did not finish within {timeout:g} s") from None
+            # Wait first, then read the result: ``future.result(timeout)`` raises the
+            # builtin TimeoutError for its own timeout, which is also the base of the
+            # SDK's TimeoutError, so the two could not be told apart.
+            concurrent.futures.wait((future,), timeout)
         except BaseException:
             future.cancel()  # e.g. KeyboardInterrupt in a notebook: do not leave it running
             raise
+        if not future.done() and future.cancel():
+            assert timeout is not None
+            raise SdkTimeoutError(f"{what} did not finish within {timeout:g} s")
+        return future.result()  # the call's own result or error, unchanged
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         """Schedule ``coro`` on the SDK loop without waiting (fire and forget)."""
