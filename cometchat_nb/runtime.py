@@ -68,7 +68,9 @@ class SdkRuntime:
             finally:
                 with contextlib.suppress(Exception):
                     loop.run_until_complete(loop.shutdown_asyncgens())
-                    loop.run_until_complete(loop.shutdown_default_executor())
+                # Not shutdown_default_executor(): it starts a thread, which Python
+                # refuses at interpreter exit. close() tells the executor's idle
+                # workers to exit (at exit, Python has already joined them).
                 loop.close()
 
         thread = threading.Thread(target=main, name=self.name, daemon=True)
@@ -93,14 +95,19 @@ class SdkRuntime:
             self._closers.remove(closer)
 
     def shutdown(self, timeout: float = 5.0) -> None:
-        """Close registered clients, cancel tasks, stop the loop and join the thread. Idempotent."""
+        """Close registered clients, cancel tasks, stop the loop and join the thread. Idempotent.
+
+        Starts no thread and uses no executor (at interpreter exit, where
+        :func:`get_runtime` calls it, Python refuses both): the clients'
+        closers run on the loop, then this thread joins the loop's thread.
+        """
+        if self.in_loop_thread():
+            raise StateError("shutdown() cannot run on the SDK loop thread", code=ErrorCode.WRONG_THREAD)
         with self._lock:
             loop, thread = self._loop, self._thread
             self._loop = self._thread = None
         if loop is None or thread is None or not thread.is_alive():
             return
-        if threading.current_thread() is thread:
-            raise StateError("shutdown() cannot run on the SDK loop thread", code=ErrorCode.WRONG_THREAD)
         closers, self._closers = self._closers, []
 
         async def close_all() -> None:
