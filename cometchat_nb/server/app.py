@@ -64,6 +64,7 @@ from ..protocol import frames as fr
 from ..protocol.frames import CloseCode
 from ..protocol.rest import API_VERSION, SETTINGS_TLS_KEY, Cursor, Meta, Pagination
 from .hub import Hub, Session
+from .sockets import AcceptedSockets, tracking_listener
 from .store import GroupRow, Store, conversation_id, verify_password
 from .tokens import JWT_TTL, JwtError, new_auth_token, sign_jwt, token_hash, verify_jwt
 
@@ -166,11 +167,12 @@ def _fail(code: str, message: str) -> ApiError:
     return ApiError(message, code=code)
 
 
-def listen_socket(host: str, port: int) -> socket.socket:
+def listen_socket(host: str, port: int, accepted: AcceptedSockets | None = None) -> socket.socket:
     """A listening TCP socket on ``host:port`` (port 0 picks a free one).
 
     Raises :class:`OSError` with a one-line message naming the address when
-    it cannot be bound (for example "address already in use").
+    it cannot be bound (for example "address already in use"). With
+    ``accepted``, every socket it accepts is tracked there until closed.
 
     The socket is created with ``proto=IPPROTO_TCP`` (``socket.create_server``
     leaves it 0): asyncio turns Nagle's algorithm off (``TCP_NODELAY``) only on
@@ -180,7 +182,10 @@ def listen_socket(host: str, port: int) -> socket.socket:
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        if accepted is None:
+            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        else:
+            sock = tracking_listener(family, socket.IPPROTO_TCP, accepted)
     except OSError as exc:
         raise OSError(exc.errno, f"cannot listen on {_hostport(host, port)}: {exc.strerror or exc}") from None
     try:
@@ -401,6 +406,7 @@ class ChatServer:
         self._hub = Hub(on_slow=self._close_slow)
         self._runner: web.AppRunner | None = None
         self._ws_server: Server | None = None
+        self._accepted = AcceptedSockets()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stall_pongs = False
@@ -430,9 +436,9 @@ class ChatServer:
         """
         cfg = self.config
         self._loop = asyncio.get_running_loop()
-        rest_sock = listen_socket(cfg.host, cfg.port)
+        rest_sock = listen_socket(cfg.host, cfg.port, self._accepted)
         try:
-            ws_sock = listen_socket(cfg.host, cfg.ws_port)
+            ws_sock = listen_socket(cfg.host, cfg.ws_port, self._accepted)
         except OSError:
             rest_sock.close()
             raise
@@ -486,17 +492,32 @@ class ChatServer:
         )
 
     async def stop(self) -> None:
-        """Close every socket (1001), stop both listeners, close the store. Idempotent."""
-        if self._ws_server is not None:
-            server, self._ws_server = self._ws_server, None
+        """Close every socket (web-sockets with 1001), stop both listeners, close the store.
+
+        Returns once every accepted socket is closed, TLS included: after the
+        graceful part (closing handshakes, in-flight REST requests), sockets
+        still open — connections that never finished their TLS or HTTP upgrade
+        handshake, TLS peers that do not answer ``close_notify`` — are shut
+        down (:mod:`cometchat_nb.server.sockets`). Idempotent.
+        """
+        server, self._ws_server = self._ws_server, None
+        if server is not None:
+            opened = list(server.connections)
             server.close(code=CloseCode.GOING_AWAY, reason="server shutting down")
+            if opened:  # their closing handshakes, each bounded by close_timeout
+                waits = [asyncio.ensure_future(c.wait_closed()) for c in opened]
+                _, late = await asyncio.wait(waits, timeout=5.0)
+                for wait in late:
+                    wait.cancel()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+        await self._accepted.close_all(timeout=5.0)
+        if server is not None:
             try:
                 await asyncio.wait_for(server.wait_closed(), 5.0)
             except TimeoutError:  # pragma: no cover - a handler refused to finish
                 log.warning("some socket handlers did not finish within 5 s")
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
         tasks = [t for t in self._tasks if not t.done()]
         for t in tasks:
             t.cancel()

@@ -6,10 +6,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from collections.abc import AsyncIterator
 
+import psutil
 import pytest
 
 from cometchat_nb import (
+    AppSettings,
+    AppSettingsBuilder,
     Client,
     ConnectionListener,
     MemorySessionStore,
@@ -20,6 +24,15 @@ from cometchat_nb.client.dispatch import Dispatcher
 from cometchat_nb.server import EmbeddedServer
 
 from .conftest import WAIT, settings_for
+
+
+def client_sockets_to(port: int) -> list[str]:
+    """This process's TCP sockets connected to ``port`` (the client side)."""
+    return [
+        f"{c.laddr} -> {c.raddr} {c.status}"
+        for c in psutil.Process().net_connections("tcp")
+        if c.raddr and c.raddr.port == port
+    ]
 
 
 def test_close_needs_no_executor_and_delivers_what_is_queued(server: EmbeddedServer) -> None:
@@ -80,6 +93,56 @@ def test_the_dispatch_thread_starts_with_the_first_listener_not_at_the_first_eve
     finally:
         dispatcher.close()
     assert not dispatcher._thread.is_alive()
+
+
+@pytest.fixture
+async def tls_silence() -> AsyncIterator[tuple[int, asyncio.Event, asyncio.Event]]:
+    """A TCP listener that reads a TLS ClientHello and never answers: ``(port,
+    hello_received, peer_closed)``."""
+    hello, closed = asyncio.Event(), asyncio.Event()
+    writers: list[asyncio.StreamWriter] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        await reader.readexactly(1)  # 0x16: a TLS handshake record
+        hello.set()
+        while await reader.read(65536):
+            pass
+        closed.set()
+
+    listener = await asyncio.start_server(handle, "127.0.0.1", 0)
+    try:
+        yield listener.sockets[0].getsockname()[1], hello, closed
+    finally:
+        listener.close()
+        for writer in writers:
+            writer.close()
+        await asyncio.gather(*(w.wait_closed() for w in writers), return_exceptions=True)
+        await listener.wait_closed()
+
+
+async def test_a_rest_call_cancelled_during_the_tls_handshake_leaves_no_socket(
+    tls_silence: tuple[int, asyncio.Event, asyncio.Event],
+) -> None:
+    port, hello, peer_closed = tls_silence
+    url = f"https://127.0.0.1:{port}"
+    client = Client("app", tls_settings(url), store=MemorySessionStore(), backoff=lambda n: 0)
+    try:
+        login = asyncio.create_task(client.login("superhero1", "key"))
+        async with asyncio.timeout(WAIT):
+            await hello.wait()  # the client is inside its TLS handshake
+        login.cancel()  # e.g. Client.close() cancelling a catch-up, or Ctrl-C on a blocking call
+        with pytest.raises(asyncio.CancelledError):
+            await login
+    finally:
+        await client.close()
+    assert client_sockets_to(port) == []
+    async with asyncio.timeout(WAIT):
+        await peer_closed.wait()
+
+
+def tls_settings(url: str) -> AppSettings:
+    return AppSettingsBuilder().overrideClientHost(url).overrideAdminHost(url).setVerify(False).build()
 
 
 async def test_a_late_background_save_never_overwrites_a_newer_state(server: EmbeddedServer) -> None:
