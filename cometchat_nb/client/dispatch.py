@@ -241,13 +241,18 @@ class Dispatcher:
             )
             self._thread.start()
 
-    def _stop_thread(self) -> threading.Thread | None:
-        """Mark closed and queue the stop marker; the thread to wait for, if any."""
+    def _stop_thread(self, on_finished: Callable[[], object] | None = None) -> threading.Thread | None:
+        """Mark closed and queue the stop marker; the thread to wait for, if any.
+
+        ``on_finished`` is called by the thread when it ends (only by the first caller's).
+        """
         with self._lock:
             if self._closed:
                 return None
             self._closed = True
             thread = self._thread
+            if on_finished is not None:
+                self._on_finished = on_finished
         if thread is None:
             return None
         self._queue.append(_STOP)
@@ -271,8 +276,7 @@ class Dispatcher:
         """
         loop = asyncio.get_running_loop()
         finished: asyncio.Future[None] = loop.create_future()
-        self._on_finished = lambda: loop.call_soon_threadsafe(_resolve, finished)
-        thread = self._stop_thread()
+        thread = self._stop_thread(lambda: loop.call_soon_threadsafe(_resolve, finished))
         if thread is None or not thread.is_alive():
             return
         try:
