@@ -326,7 +326,8 @@ class Connection:
             ) from None
 
     async def close(self, code: int = CloseCode.NORMAL, reason: str = "User logged out") -> CloseInfo:
-        """Close cleanly (bounded by the close timeout) and wait for the reader to finish."""
+        """Close cleanly (bounded by the close timeout) and wait for the reader to finish
+        and the socket to be closed."""
         self._closing_by_client = True
         with contextlib.suppress(Exception):
             await self._ws.close(code, reason)
@@ -336,6 +337,9 @@ class Connection:
         if not self.closed.done():
             self._ws.transport.abort()
             self._finish()
+            # abort() closes the socket on a later loop iteration: return once it has
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._ws.wait_closed(), 1.0)
         return self.closed.result()
 
     def abort(self) -> None:

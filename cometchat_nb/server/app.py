@@ -32,6 +32,7 @@ from .faults import Faults
 from .rest import ROUTES
 from .rest.http import ClientFaultLogger, RestApi
 from .service import Service
+from .sockets import AcceptedSockets
 from .store import Store, UserFields
 from .ws import QuietLogger, SocketServer
 
@@ -62,6 +63,7 @@ class ChatServer:
         self._service: Service | None = None
         self._runner: web.AppRunner | None = None
         self._ws_server: Server | None = None
+        self._accepted = AcceptedSockets()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -90,9 +92,9 @@ class ChatServer:
         """
         cfg = self.config
         self._loop = asyncio.get_running_loop()
-        rest_sock = listen_socket(cfg.host, cfg.port)
+        rest_sock = listen_socket(cfg.host, cfg.port, self._accepted)
         try:
-            ws_sock = listen_socket(cfg.host, cfg.ws_port)
+            ws_sock = listen_socket(cfg.host, cfg.ws_port, self._accepted)
         except OSError:
             rest_sock.close()
             raise
@@ -139,17 +141,32 @@ class ChatServer:
         )
 
     async def stop(self) -> None:
-        """Close every socket (1001), stop both listeners, close the store. Idempotent."""
-        if self._ws_server is not None:
-            server, self._ws_server = self._ws_server, None
+        """Close every socket (web-sockets with 1001), stop both listeners, close the store.
+
+        Returns once every accepted socket is closed, TLS included: after the
+        graceful part (closing handshakes, in-flight REST requests), sockets
+        still open — connections that never finished their TLS or HTTP upgrade
+        handshake, TLS peers that do not answer ``close_notify`` — are shut
+        down (:mod:`cometchat_nb.server.sockets`). Idempotent.
+        """
+        server, self._ws_server = self._ws_server, None
+        if server is not None:
+            opened = list(server.connections)
             server.close(code=CloseCode.GOING_AWAY, reason="server shutting down")
+            if opened:  # their closing handshakes, each bounded by close_timeout
+                waits = [asyncio.ensure_future(c.wait_closed()) for c in opened]
+                _, late = await asyncio.wait(waits, timeout=5.0)
+                for wait in late:
+                    wait.cancel()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+        await self._accepted.close_all(timeout=5.0)
+        if server is not None:
             try:
                 await asyncio.wait_for(server.wait_closed(), 5.0)
             except TimeoutError:  # pragma: no cover - a handler refused to finish
                 log.warning("some socket handlers did not finish within 5 s")
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
         tasks = [t for t in self._tasks if not t.done()]
         for t in tasks:
             t.cancel()

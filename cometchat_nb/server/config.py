@@ -14,6 +14,7 @@ from typing import Any, Final
 import orjson
 
 from ..protocol.rest import API_VERSION, SETTINGS_TLS_KEY
+from .sockets import AcceptedSockets, tracking_listener
 from .tokens import JWT_TTL
 
 __all__ = [
@@ -122,11 +123,12 @@ def app_settings(config: ServerConfig, port: int, ws_port: int) -> tuple[dict[st
     return settings, digest
 
 
-def listen_socket(host: str, port: int) -> socket.socket:
+def listen_socket(host: str, port: int, accepted: AcceptedSockets | None = None) -> socket.socket:
     """A listening TCP socket on ``host:port`` (port 0 picks a free one).
 
     Raises :class:`OSError` with a one-line message naming the address when
-    it cannot be bound (for example "address already in use").
+    it cannot be bound (for example "address already in use"). With
+    ``accepted``, every socket it accepts is tracked there until closed.
 
     The socket is created with ``proto=IPPROTO_TCP`` (``socket.create_server``
     leaves it 0): asyncio turns Nagle's algorithm off (``TCP_NODELAY``) only on
@@ -136,7 +138,10 @@ def listen_socket(host: str, port: int) -> socket.socket:
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        if accepted is None:
+            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        else:
+            sock = tracking_listener(family, socket.IPPROTO_TCP, accepted)
     except OSError as exc:
         raise OSError(exc.errno, f"cannot listen on {hostport(host, port)}: {exc.strerror or exc}") from None
     try:
