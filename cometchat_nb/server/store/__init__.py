@@ -26,7 +26,9 @@ Contract:
 Layout: ``migrations.py`` (the schema's history), ``base.py`` (connection and
 helpers), one module per table group, each a mixin of :class:`Store`:
 ``users.py`` (users, auth tokens, friends), ``groups.py`` (groups, members,
-passwords), ``messages.py`` (messages, history pages), ``receipts.py``. A new
+passwords), ``messages.py`` (messages, history pages), ``receipts.py``,
+``reactions.py``, ``media.py`` (uploaded files); ``annotations.py`` and
+``filters.py`` hold what the history filters search by and how. A new
 table group is a new module, one base class below and one migration.
 """
 
@@ -37,9 +39,12 @@ import os
 import secrets
 import sqlite3
 
+from .filters import HistoryFilters
 from .groups import GroupFields, GroupRow, GroupTables, hash_password, verify_password
+from .media import MediaRow, MediaTables, new_media_id
 from .messages import HistoryQuery, MessagePage, MessageTables, conversation_id
 from .migrations import SCHEMA_VERSION, upgrade
+from .reactions import ReactionTables
 from .receipts import ReceiptTables
 from .users import UserFields, UserTables
 
@@ -47,19 +52,22 @@ __all__ = [
     "SCHEMA_VERSION",
     "GroupFields",
     "GroupRow",
+    "HistoryFilters",
     "HistoryQuery",
+    "MediaRow",
     "MessagePage",
     "Store",
     "UserFields",
     "conversation_id",
     "hash_password",
+    "new_media_id",
     "verify_password",
 ]
 
 log = logging.getLogger(__name__)
 
 
-class Store(UserTables, GroupTables, MessageTables, ReceiptTables):
+class Store(UserTables, GroupTables, MessageTables, ReceiptTables, ReactionTables, MediaTables):
     """The server's database (see the module docstring for the contract)."""
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
