@@ -3,7 +3,9 @@
 * ``routing.py``: :class:`~.routing.Route`, :class:`~.routing.Call`, lookup.
 * One module per resource, each exporting its ``ROUTES`` and the handlers they
   name: ``auth.py`` (auth tokens, ``me``, settings, telemetry), ``users.py``,
-  ``groups.py``, ``messages.py`` (send/edit/delete and every history route).
+  ``groups.py``, ``messages.py`` (send/edit/delete and every history route),
+  ``threads.py`` (replies, thread pages, the history filters), ``reactions.py``,
+  ``media.py`` (uploaded files).
 * ``http.py``: :class:`~.http.RestApi`, the only module importing aiohttp:
   credentials, bodies, envelopes, status codes, CORS, fault gates.
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import auth, groups, messages, users
+from . import auth, groups, media, messages, reactions, threads, users
 from .routing import Route
 
 __all__ = ["ROUTES"]
@@ -29,4 +31,7 @@ ROUTES: Final[tuple[Route, ...]] = (
     *users.ROUTES,
     *messages.ROUTES,
     *groups.ROUTES,
+    *threads.ROUTES,
+    *reactions.ROUTES,
+    *media.ROUTES,
 )

@@ -46,6 +46,7 @@ from .messages import HistoryQuery, MessagePage, MessageTables, conversation_id
 from .migrations import SCHEMA_VERSION, upgrade
 from .reactions import ReactionTables
 from .receipts import ReceiptTables
+from .threads import ThreadTables
 from .users import UserFields, UserTables
 
 __all__ = [
@@ -67,7 +68,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(UserTables, GroupTables, MessageTables, ReceiptTables, ReactionTables, MediaTables):
+class Store(UserTables, GroupTables, MessageTables, ReceiptTables, ReactionTables, MediaTables, ThreadTables):
     """The server's database (see the module docstring for the contract)."""
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:

@@ -81,7 +81,8 @@ class MessageTables(Tables):
         ann = annotate(full)
         self._db.execute(
             "INSERT INTO messages(id, conversation_id, sender, receiver, receiver_type, category, type, json,"
-            " sent_at, updated_at, parent_id, flags, search_text) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sent_at, updated_at, parent_id, flags, search_text)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mid,
                 full["conversationId"],
@@ -182,7 +183,8 @@ class MessageTables(Tables):
         order = "DESC" if query.affix == "prepend" else "ASC"
         keys = f"updated_at {order}, id {order}" if by_update else f"id {order}"
         rows = self._db.execute(
-            f"SELECT id, sent_at, json, flags, updated_at FROM messages WHERE {clause} ORDER BY {keys} LIMIT ?",
+            f"SELECT id, sent_at, json, flags, updated_at FROM messages WHERE {clause}"
+            f" ORDER BY {keys} LIMIT ?",
             (*args, query.limit),
         ).fetchall()
         if query.affix == "prepend":
