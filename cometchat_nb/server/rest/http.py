@@ -260,7 +260,8 @@ class RestApi:
                     part,
                     config.max_body_bytes - field_bytes,
                     ApiError(
-                        f"The form fields are over {config.max_body_bytes} bytes.", code=ErrorCode.PAYLOAD_TOO_LARGE
+                        f"The form fields are over {config.max_body_bytes} bytes.",
+                        code=ErrorCode.PAYLOAD_TOO_LARGE,
                     ),
                 )
                 field_bytes += len(raw)
