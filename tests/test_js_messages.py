@@ -13,7 +13,7 @@ import ssl
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -176,6 +176,226 @@ async def test_media_message_from_the_official_sdk_is_stored_served_and_received
         assert error_code(rest.call("GET", path, params={"fat": fat})) == ErrorCode.AUTH_TOKEN_NOT_FOUND
         assert not js.seen("error")
         assert bob is not None
+    finally:
+        rest.close()
+        js.close()
+
+
+async def test_thread_replies_and_mentions_from_the_official_sdk(
+    plain_server: EmbeddedServer, tmp_path: Path
+) -> None:
+    server = plain_server
+    js = await started(server, tmp_path)
+    rest = rest_for(server)
+    try:
+        two = rest.login(PY_UID)
+        parent = rest.send_text(two, JS_UID, "parent")
+        await js.expect("onTextMessageReceived", id=parent["id"])
+        # the SDK posts the reply to messages/{id}/thread; the mention resolves to a user
+        reply = (
+            await js.call(
+                "sendReply", to=PY_UID, parent=parent["id"], text="yes <@uid:superhero2> <@uid:nobody>"
+            )
+        )["message"]
+        posts = [urlsplit(f["url"]).path for f in js.seen("fetch") if f["method"] == "POST"]
+        assert f"/v3.0/messages/{parent['id']}/thread" in posts
+        assert reply["parentMessageId"] == parent["id"]
+        assert [u["uid"] for u in reply["mentionedUsers"]] == [PY_UID]
+        # the other end receives it live, with its parent and the mention of them
+        other = Rest(server)
+        mine = data(rest.call("GET", f"/messages/{reply['id']}", token=two.token))
+        assert (mine["parentId"], list(mine["data"]["mentions"])) == (parent["id"], [PY_UID])
+        other.close()
+        # a reply from the other side reaches the JS SDK with parentMessageId and hasMentionedMe
+        theirs = data(
+            rest.call(
+                "POST",
+                f"/messages/{parent['id']}/thread",
+                token=two.token,
+                json={"receiver": JS_UID, "receiverType": "user", "data": {"text": "hi <@uid:superhero1>"}},
+            )
+        )
+        await js.expect("onTextMessageReceived", id=theirs["id"])
+        live = (await js.call("receivedDetails", id=theirs["id"]))["message"]
+        assert (live["parentMessageId"], live["hasMentionedMe"]) == (parent["id"], True)
+
+        # the parent counts its replies; unread ones are per reader
+        details = (await js.call("details", id=parent["id"]))["message"]
+        assert (details["replyCount"], details["unreadRepliesCount"]) == (2, 1)
+        thread = (await js.call("fetchThread", parent=parent["id"]))["messages"]
+        assert [m["id"] for m in thread] == [reply["id"], theirs["id"]]
+        with_parent = (await js.call("fetchThread", parent=parent["id"], withParent=True))["messages"]
+        assert [m["id"] for m in with_parent] == [parent["id"], reply["id"], theirs["id"]]
+        main = (await js.call("fetchFiltered", uid=PY_UID, options={"hideReplies": True}))["messages"]
+        assert [m["id"] for m in main] == [parent["id"]]
+        everything = (await js.call("fetchFiltered", uid=PY_UID))["messages"]
+        assert [m["id"] for m in everything] == [parent["id"], reply["id"], theirs["id"]]
+        # mention filters and tag info
+        mentioning = (await js.call("fetchFiltered", uid=PY_UID, options={"mentionedUIDs": [JS_UID]}))[
+            "messages"
+        ]
+        assert [m["id"] for m in mentioning] == [theirs["id"]]
+        tagged = (
+            await js.call(
+                "fetchFiltered", uid=PY_UID, options={"hasMentions": True, "mentionsWithTagInfo": True}
+            )
+        )["messages"]
+        assert [m["id"] for m in tagged] == [reply["id"], theirs["id"]]
+        assert all("tags" in u for m in tagged for u in m["mentionedUsers"])
+
+        # deleting a reply takes it off the parent's count; a reply to an unseen conversation is refused
+        await js.call("deleteMessage", id=reply["id"])
+        assert (await js.call("details", id=parent["id"]))["message"]["replyCount"] == 1
+        three = rest.login("superhero3")
+        elsewhere = rest.send_text(three, "superhero4", "private")
+        refused = await attempt(js, "sendReply", to="superhero3", parent=elsewhere["id"], text="x")
+        assert (refused["ok"], refused["code"]) == (False, ErrorCode.PERMISSION_DENIED)
+        missing = await attempt(js, "sendReply", to=PY_UID, parent="999999", text="x")
+        assert (missing["ok"], missing["code"]) == (False, ErrorCode.MESSAGE_ID_NOT_FOUND)
+        assert not js.seen("error")
+    finally:
+        rest.close()
+        js.close()
+
+
+async def test_reactions_from_the_official_sdk(plain_server: EmbeddedServer, tmp_path: Path) -> None:
+    server = plain_server
+    async with python_clients(server) as make:
+        bob, brec = await make(PY_UID)
+        js = await started(server, tmp_path)
+        rest = rest_for(server)
+        try:
+            two = rest.login(PY_UID)
+            message = rest.send_text(two, JS_UID, "react to me")
+            await js.expect("onTextMessageReceived", id=message["id"])
+            mid = message["id"]
+
+            added = (await js.call("addReaction", id=mid, reaction="😀"))["message"]
+            assert added["reactions"] == [{"reaction": "😀", "count": 1, "reactedByMe": True}]
+            (event,) = await brec.wait_for("onMessageReactionAdded")
+            assert (event.reaction, event.message_id, event.uid) == ("😀", mid, JS_UID)
+            assert event.reacted_by is not None and event.reacted_by.uid == JS_UID
+            # the other side reacts over REST (the path segment URL-encoded): the JS SDK hears it
+            for emoji in ("😀", "👍"):
+                r = rest.call(
+                    "POST",
+                    f"/messages/{mid}/reactions/{quote(emoji)}",
+                    token=two.token,
+                    resource=two.resource,
+                )
+                data(r)
+            heard = await js.expect("onMessageReactionAdded", reaction="👍")
+            assert (heard["messageId"], heard["uid"], heard["reactedBy"], heard["receiverId"]) == (
+                mid,
+                PY_UID,
+                PY_UID,
+                JS_UID,
+            )
+            assert heard["conversationId"] == message["conversationId"]
+            mine = (await js.call("details", id=mid))["message"]["reactions"]
+            assert mine == [
+                {"reaction": "😀", "count": 2, "reactedByMe": True},
+                {"reaction": "👍", "count": 1, "reactedByMe": False},
+            ]
+            # CometChatHelper.updateMessageWithReactionInfo applies a received event
+            applied = await js.call("applyReaction", id=mid, event=heard["index"])
+            assert applied["after"][1]["count"] == applied["before"][1]["count"] + 1
+
+            # ReactionsRequestBuilder: pages by cursor, then empty; filtered by reaction
+            pages = (await js.call("fetchReactions", id=mid, limit=2, pages=3))["pages"]
+            assert [[(r["uid"], r["reaction"]) for r in p] for p in pages] == [
+                [(JS_UID, "😀"), (PY_UID, "😀")],
+                [(PY_UID, "👍")],
+                [],
+            ]
+            assert pages[0][0]["reactedBy"] == JS_UID and pages[0][0]["messageId"] == mid
+            only = (await js.call("fetchReactions", id=mid, reaction="👍"))["pages"]
+            assert [[r["uid"] for r in p] for p in only] == [[PY_UID]]
+            reacted = (await js.call("fetchFiltered", uid=PY_UID, options={"hasReactions": True}))["messages"]
+            assert [m["id"] for m in reacted] == [mid]
+
+            removed = (await js.call("removeReaction", id=mid, reaction="😀"))["message"]
+            assert removed["reactions"][0] == {"reaction": "😀", "count": 1, "reactedByMe": False}
+            await brec.wait(lambda r: r.count("onMessageReactionRemoved") >= 1)
+            # bad input: unknown message, reaction too long; nothing stored
+            unknown = await attempt(js, "addReaction", id="999999", reaction="😀")
+            assert (unknown["ok"], unknown["code"]) == (False, ErrorCode.MESSAGE_ID_NOT_FOUND)
+            long = await attempt(js, "addReaction", id=mid, reaction="x" * 40)
+            assert (long["ok"], long["code"]) == (False, ErrorCode.BAD_REQUEST)
+            assert len((await js.call("details", id=mid))["message"]["reactions"]) == 2
+            assert not js.seen("error")
+            assert bob is not None
+        finally:
+            rest.close()
+            js.close()
+
+
+async def test_history_filters_of_the_official_sdk(plain_server: EmbeddedServer, tmp_path: Path) -> None:
+    server = plain_server
+    js = await started(server, tmp_path)
+    rest = rest_for(server)
+    try:
+        two = rest.login(PY_UID)
+        one = rest.login(JS_UID)
+
+        def send(text: str, tags: list[str] | None = None) -> str:
+            body: dict[str, Any] = {"receiver": JS_UID, "receiverType": "user", "data": {"text": text}}
+            if tags:
+                body["tags"] = tags
+            return str(data(rest.call("POST", "/messages", token=two.token, json=body))["id"])
+
+        plain = send("Hello world")
+        link = send("see https://example.com/x", tags=["docs"])
+        other = send("nothing here", tags=["misc"])
+        custom = data(
+            rest.call(
+                "POST",
+                "/messages",
+                token=two.token,
+                json={
+                    "receiver": JS_UID,
+                    "category": "custom",
+                    "type": "poll",
+                    "data": {"customData": {"q": 1}},
+                },
+            )
+        )["id"]
+
+        async def ids(**options: Any) -> list[str]:
+            return [
+                m["id"] for m in (await js.call("fetchFiltered", uid=PY_UID, options=options))["messages"]
+            ]
+
+        assert await ids(searchKeyword="WORLD") == [plain]
+        assert await ids(searchKeyword="hé llo") == []
+        assert await ids(hasLinks=True) == [link]
+        assert await ids(tags=["docs", "misc"]) == [link, other]
+        assert await ids(tags=["docs"], withTags=True) == [link]
+        assert await ids(categories=["custom"]) == [custom]
+        assert await ids(types=["poll"]) == [custom]
+        assert await ids(hideQuotedMessages=True, hideMessagesFromBlockedUsers=True) == [
+            plain,
+            link,
+            other,
+            custom,
+        ]
+        assert await ids(attachmentTypes=["image"]) == []
+        # updatesOnly + setUpdatedAfter: the edited message, even though it is old
+        stamp = data(rest.call("GET", f"/messages/{custom}", token=one.token))["sentAt"]
+        edited = data(
+            rest.call("PUT", f"/messages/{plain}", token=two.token, json={"data": {"text": "Hello again"}})
+        )
+        assert edited["data"]["action"] == "edited"
+        updates = (
+            await js.call(
+                "fetchFiltered",
+                uid=PY_UID,
+                next=True,
+                options={"updatedAfter": stamp - 1, "updatesOnly": True},
+            )
+        )["messages"]
+        assert [m["id"] for m in updates] == [plain]
+        assert not js.seen("error")
     finally:
         rest.close()
         js.close()

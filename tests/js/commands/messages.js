@@ -175,7 +175,12 @@ module.exports = ({ CometChat, emit, need, receiverType, received, uidOf, messag
         if (!event) throw new Error(`no reaction event ${cmd.event}`);
         const message = await CometChat.getMessageDetails(String(cmd.id));
         const before = richJson(message).reactions;
-        const updated = CometChat.CometChatHelper.updateMessageWithReactionInfo(message, event.reaction, event.action);
+        const updated = CometChat.CometChatHelper.updateMessageWithReactionInfo(
+          message,
+          event.reaction.getReaction(),
+          event.action,
+        );
+        if (updated instanceof CometChat.CometChatException) throw updated;
         return { before, after: richJson(updated).reactions };
       },
       async fetchUrl(cmd) {
