@@ -4,7 +4,7 @@
 * One module per resource, each exporting its ``ROUTES`` and the handlers they
   name: ``auth.py`` (auth tokens, ``me``, settings, telemetry), ``users.py``,
   ``groups.py``, ``messages.py`` (send/edit/delete and every history route),
-  ``threads.py`` (replies, thread pages, the history filters), ``reactions.py``,
+  ``threads.py`` (replies, thread pages), ``history.py`` (the history filters), ``reactions.py``,
   ``media.py`` (uploaded files).
 * ``http.py``: :class:`~.http.RestApi`, the only module importing aiohttp:
   credentials, bodies, envelopes, status codes, CORS, fault gates.

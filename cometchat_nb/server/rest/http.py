@@ -168,7 +168,6 @@ class RestApi:
         return _respond(200, envelope)
 
     def _check_credentials(self, request: web.Request, auth: Auth, call: Call) -> None:
-        config = self._svc.config
         if auth == "media" and not request.headers.get("authToken"):
             # a browser fetching <img src=…?fat=…> sends no headers of ours
             fat = request.query.get("fat")
@@ -178,8 +177,24 @@ class RestApi:
                 )
             call.uid = media_uid(self._svc, fat)
             return
-        if auth == "media":
-            auth = "user"
+        if auth != "media":  # a file needs a live token, not the appId (a download has none)
+            self._check_app(request, auth)
+            if auth == "admin":
+                return
+        token = request.headers.get("authToken")
+        if not token:
+            raise ApiError("The authToken header is missing.", code=ErrorCode.EMPTY_AUTH_TOKEN)
+        hashed = token_hash(token)
+        uid = self._svc.store.token_uid(hashed)
+        if uid is None:
+            raise ApiError(
+                "The auth token does not exist or has been revoked.", code=ErrorCode.AUTH_TOKEN_NOT_FOUND
+            )
+        call.uid, call.token, call.token_hash = uid, token, hashed
+
+    def _check_app(self, request: web.Request, auth: Auth) -> None:
+        """The appId header, and for an ``admin`` route the apiKey."""
+        config = self._svc.config
         app_id = request.headers.get("appId")
         if not app_id:
             raise ApiError("The appId header is missing.", code=ErrorCode.EMPTY_APPID)
@@ -191,17 +206,6 @@ class RestApi:
                 raise ApiError("The apiKey header is missing.", code=ErrorCode.EMPTY_APIKEY)
             if not secrets.compare_digest(key.encode(), config.auth_key.encode()):
                 raise ApiError("The apiKey is invalid.", code=ErrorCode.APIKEY_NOT_FOUND)
-            return
-        token = request.headers.get("authToken")
-        if not token:
-            raise ApiError("The authToken header is missing.", code=ErrorCode.EMPTY_AUTH_TOKEN)
-        hashed = token_hash(token)
-        uid = self._svc.store.token_uid(hashed)
-        if uid is None:
-            raise ApiError(
-                "The auth token does not exist or has been revoked.", code=ErrorCode.AUTH_TOKEN_NOT_FOUND
-            )
-        call.uid, call.token, call.token_hash = uid, token, hashed
 
     async def _read_body(self, request: web.Request, call: Call) -> None:
         if request.content_type == "multipart/form-data":

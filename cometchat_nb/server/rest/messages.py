@@ -1,7 +1,7 @@
 """Routes of messages: send, get, edit, delete, and history (a conversation with a
 user, a group's, or everything the caller can read). Threads, reactions and
 files have their own modules; the history filters are read by
-:func:`.threads.history_filters`."""
+:func:`.history.history_filters`."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from ..params import bad_request, pagination, query_bool, query_int, query_list,
 from ..service import Service, messages
 from ..service.views import page_view, view
 from ..store import HistoryQuery, MessagePage
+from .history import history_filters, view_options
 from .routing import Call, Reply, Route, route
-from .threads import history_filters, view_options
 
 __all__ = ["ROUTES", "history_query", "history_reply"]
 
@@ -46,7 +46,7 @@ def delete_message(svc: Service, call: Call) -> Reply:
 def history_query(query: Mapping[str, str], *, parent_id: int | None = None) -> HistoryQuery:
     """The history parameters: ``per_page``, ``affix`` (``prepend``: older than the
     cursor, ``append``: newer), cursors ``id`` / ``sentAt``, ``hideDeleted``,
-    ``categories``, ``types``, and the filters of :func:`.threads.history_filters`
+    ``categories``, ``types``, and the filters of :func:`.history.history_filters`
     (``parent_id``: a thread's page)."""
     per_page = query_int(query, "per_page", PER_PAGE_DEFAULT, hi=PER_PAGE_MAX)
     affix_raw = query.get("affix") or "prepend"
