@@ -423,3 +423,18 @@ def test_an_upgraded_database_has_its_messages_annotated(tmp_path: Path) -> None
         assert message is not None
         ann = annotate(message)
         assert row == (ann.parent_id, ann.flags, ann.search_text)
+
+
+def test_unread_mentions_of_a_conversation(world: World) -> None:
+    from cometchat_nb.server.service import mentions
+
+    svc = world.svc
+    m1 = messages.post_message(svc, "bob", text("club", "hey <@uid:alice>", "group"))
+    messages.post_message(svc, "bob", text("club", "<@uid:alice> again", "group"))
+    messages.post_message(svc, "alice", text("club", "me <@uid:alice>", "group"))  # her own: not counted
+    gone = messages.post_message(svc, "bob", text("club", "<@uid:alice> oops", "group"))
+    messages.delete_message(svc, "bob", gone["id"])
+    assert mentions.unread_mentions(svc, "alice", "group_club") == 2
+    relays.record_receipt(svc, "alice", m1["id"], "read", "d")
+    assert mentions.unread_mentions(svc, "alice", "group_club") == 1
+    assert mentions.unread_mentions(svc, "bob", "group_club") == 0

@@ -19,7 +19,14 @@ from typing import Any, Final
 
 from .core import JSON, Service
 
-__all__ = ["MAX_MENTIONS", "MENTION_RE", "blocked_relation", "mentions_in", "view_mentions"]
+__all__ = [
+    "MAX_MENTIONS",
+    "MENTION_RE",
+    "blocked_relation",
+    "mentions_in",
+    "unread_mentions",
+    "view_mentions",
+]
 
 #: A mention in a text: ``<@uid:UID>``.
 MENTION_RE: Final = re.compile(r"<@uid:([A-Za-z0-9_-]{1,100})>")
@@ -65,3 +72,10 @@ def view_mentions(svc: Service, reader: str, mentions: JSON, *, tag_info: bool, 
             entry["blockedByMe"], entry["hasBlockedMe"] = blocked_relation(svc, reader, uid)
         out[uid] = entry
     return out
+
+
+def unread_mentions(svc: Service, reader: str, conversation: str) -> int:
+    """``unreadMentionsCount`` of a conversation for ``reader`` (the conversation
+    list's field): messages of others mentioning them, not deleted, that they have
+    no read receipt for."""
+    return svc.store.unread_mentions(conversation, reader)

@@ -232,7 +232,9 @@ def edit_message(svc: Service, uid: str, mid: str, body: JSON, device_id: str = 
             data["text"] = check_text(svc, text)
             changed = True
             data.pop("mentions", None)
-            data.update({"mentions": mentions_in(svc, text)} if "<@uid:" in text else {})
+            mentioned = mentions_in(svc, text)
+            if mentioned:
+                data["mentions"] = mentioned
     else:
         custom = data_in.get("customData", body.get("customData"))
         if custom is not None:

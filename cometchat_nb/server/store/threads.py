@@ -1,5 +1,5 @@
-"""Thread reads over ``messages`` and ``receipts``: how many replies of a thread a
-user has not read."""
+"""Unread counts over ``messages``, ``receipts`` and ``mentions``: how many replies
+of a thread, and how many mentions in a conversation, a user has not read."""
 
 from __future__ import annotations
 
@@ -30,3 +30,14 @@ class ThreadTables(Tables):
             )
             out.update((int(p), int(n)) for p, n in rows)
         return out
+
+    def unread_mentions(self, conversation: str, reader: str) -> int:
+        """Messages of ``conversation`` mentioning ``reader`` that someone else sent,
+        not deleted, without a ``read`` receipt from ``reader``."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM mentions mn JOIN messages m ON m.id = mn.message_id WHERE mn.uid = ?"
+            " AND m.conversation_id = ? AND m.sender != ? AND m.deleted_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM receipts r WHERE r.message_id = m.id AND r.uid = ? AND r.type = 'read')",
+            (reader, conversation, reader, reader),
+        ).fetchone()
+        return int(row[0])
