@@ -324,10 +324,16 @@ class Connection(picows.WSListener):
         self._transport = transport
 
     def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
-        # Nearly every frame is one whole text message. Once a close frame is sent, data frames
-        # are dropped: picows goes on parsing (and delivers) a frame it refused for max_size
-        # until its disconnect, a moment later.
-        if frame.msg_type is _TEXT and frame.fin and not transport.is_close_frame_sent:
+        # Nearly every frame is one whole text message. After a close frame for a protocol error
+        # data frames are dropped: picows goes on parsing (and delivers) a frame it refused for
+        # max_size until its disconnect, a moment later. After our own close (disconnect(),
+        # logout) they are still delivered until the server's close frame: the server sent them
+        # before it knew, and the catch-up cursor counts them as seen.
+        if (
+            frame.msg_type is _TEXT
+            and frame.fin
+            and (not transport.is_close_frame_sent or self._closing_by_client)
+        ):
             data = frame.get_payload_as_bytes()
             if not self._live:
                 self._keep_early(data)
@@ -407,8 +413,8 @@ class Connection(picows.WSListener):
     def _other_frame(self, transport: WSTransport, frame: WSFrame) -> None:
         """Everything but a whole text frame: fragments, binary, close (picows answers pings)."""
         kind = frame.msg_type
-        if transport.is_close_frame_sent and kind is not _CLOSE:
-            return  # closing: only the server's close frame matters now
+        if transport.is_close_frame_sent and not self._closing_by_client and kind is not _CLOSE:
+            return  # closed for a protocol error: only the server's close frame matters now
         if kind is _TEXT or kind is _BINARY:
             if self._fragments is not None:
                 self._fail(
