@@ -367,9 +367,10 @@ class Connection(picows.WSListener):
         self._disconnected = True
         # picows keeps the error that made it disconnect (a protocol error, a frame over
         # max_size) for wait_disconnected(); take it, or asyncio logs it as never retrieved
+        # (not one of self._tasks, which _finish() cancels at once)
         reap = self._loop.create_task(_reap(transport))
-        self._tasks.add(reap)
-        reap.add_done_callback(self._tasks.discard)
+        _REAPING.add(reap)
+        reap.add_done_callback(_REAPING.discard)
         self._wake_writers()
         if self._early_arrived is not None:
             self._early_arrived.set()  # open() is waiting for the auth answer
@@ -574,6 +575,9 @@ class Connection(picows.WSListener):
         self._closing_by_client = True
         if self._transport is not None:
             self._transport.disconnect(False)
+
+
+_REAPING: set[asyncio.Task[None]] = set()  # strong references to the running _reap tasks
 
 
 async def _reap(transport: WSTransport) -> None:
