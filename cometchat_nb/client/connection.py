@@ -596,7 +596,7 @@ def _open_error(exc: BaseException, url: str, open_timeout: float) -> BaseExcept
             f"the web-socket at {url} did not open and authenticate within {open_timeout:g} s",
             code=ErrorCode.WS_CONNECTION_FAIL,
         )
-    if isinstance(exc, picows.WSInvalidURL):
+    if isinstance(exc, (picows.WSInvalidURL, ValueError)):  # ValueError: e.g. a port out of range
         return InvalidArgumentError(f"invalid web-socket URL {url!r}: {exc}")
     if isinstance(exc, ssl.SSLCertVerificationError):
         return TransportError(

@@ -19,7 +19,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from cometchat_nb.client.connection import CloseInfo, Connection
-from cometchat_nb.errors import AuthError, TransportError
+from cometchat_nb.errors import AuthError, InvalidArgumentError, TransportError
 from cometchat_nb.errors import TimeoutError as SdkTimeoutError
 from cometchat_nb.protocol.frames import AuthRequest, Frame, PresenceFrame
 
@@ -277,3 +277,29 @@ async def test_a_handshake_that_times_out_or_is_cancelled_leaves_no_socket() -> 
             writer.close()
         await asyncio.gather(*(w.wait_closed() for w in peers), return_exceptions=True)
         await server.wait_closed()
+
+
+@pytest.mark.parametrize(
+    ("url", "proxy"),
+    [
+        ("ws://127.0.0.1:99999", None),
+        ("http://127.0.0.1:1", None),
+        ("ws://", None),
+        ("ws://127.0.0.1:1", "ftp://user:secret@127.0.0.1:21"),
+    ],
+)
+async def test_an_invalid_url_or_proxy_is_a_clear_error_without_a_connection(
+    url: str, proxy: str | None
+) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        await Connection.open(
+            url,
+            AuthRequest(jwt="x", sender="me", device_id="dev"),
+            ssl_context=None,
+            open_timeout=WAIT,
+            on_frame=lambda frame: None,
+            ping_interval=60.0,
+            pong_timeout=5.0,
+            proxy=proxy,
+        )
+    assert "secret" not in info.value.message
