@@ -7,6 +7,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# JupyterLab setting defaults for this venv (a file in the app's overrides.d, beside any of the
+# user's own): never ask "get notified about official Jupyter news?", fetch no news, check no
+# updates. binder/postBuild installs the same file on Binder.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/cometchat-nb.json
 JS_DIR := tests/js
 PYTEST_ARGS ?=
 
@@ -18,7 +22,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test,bench]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+$(LAB_OVERRIDES): binder/lab-overrides.json
+	mkdir -p $(dir $@)
+	cp binder/lab-overrides.json $@
+
+venv: $(STAMP) $(LAB_OVERRIDES)
 
 # Node packages for the official-JS-SDK tests (skipped when npm is absent).
 node:
@@ -47,4 +55,4 @@ bench: venv node
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(JS_DIR)/node_modules build *.egg-info
+	rm -rf $(VENV) .venv-3.* $(JS_DIR)/node_modules build *.egg-info

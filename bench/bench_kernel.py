@@ -2,7 +2,7 @@
 
 A real IPython kernel (``jupyter_client.KernelManager``, ipykernel) logs in
 through the ``CometChat`` facade to the embedded server, which runs in its own
-process, and displays the control panel (``session.panel()``, refreshing at
+process, and displays the control panel (``ControlPanel.shared()``, refreshing at
 its default ``ui_hz``) over the kernel's LiveFrame. The benchmark then
 executes a trivial cell (``pass``) ``--cells`` times with the link idle, and
 again while the server pushes ``--rate`` message frames per second to that
@@ -39,7 +39,7 @@ SETUP = """
 import time as _t
 from IPython.display import display
 from cometchat_nb import AppSettingsBuilder, CometChat, MemorySessionStore
-from cometchat_nb.notebook import session
+from cometchat_nb.notebook import ControlPanel, session
 _settings = (
     AppSettingsBuilder().setRegion({region!r}).subscribePresenceForAllUsers()
     .overrideClientHost({url!r}).overrideAdminHost({url!r}).build()
@@ -51,7 +51,7 @@ _deadline = _t.monotonic() + 20
 while CometChat.getConnectionStatus() != "connected" and _t.monotonic() < _deadline:
     _t.sleep(0.02)
 assert CometChat.getConnectionStatus() == "connected", CometChat.getConnectionStatus()
-panel = session.panel()
+panel = ControlPanel.shared()
 display(panel)
 """
 # groups comm messages closer than this into one redraw
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
             ui_hz = float(peek(kc, "str(panel.ui_hz)"))
-            # the notebook layer shortens it in a kernel (session.KERNEL_SWITCH_INTERVAL)
+            # the notebook layer shortens it in a kernel (notebook.kernel.KERNEL_SWITCH_INTERVAL)
             switch_ms = float(peek(kc, "str(__import__('sys').getswitchinterval())")) * 1e3
             trivial_cells(kc, 5, args.gap)  # warm-up
             t_idle = time.monotonic()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Final
 
 from .errors import ErrorCode, InvalidArgumentError, ProtocolError, short_repr
@@ -258,20 +258,18 @@ class GroupMember(User):
     guid: str | None = None
 
     @classmethod
+    def from_user(
+        cls, user: User, *, scope: str | None = None, joined_at: int | None = None, guid: str | None = None
+    ) -> GroupMember:
+        """``user`` as a member of ``guid``: every :class:`User` field copied, plus the membership."""
+        copied = {f.name: getattr(user, f.name) for f in fields(User)}
+        return cls(**copied, scope=scope, joined_at=joined_at, guid=guid)
+
+    @classmethod
     def from_wire(cls, obj: Any) -> GroupMember:
         o = _obj(obj, "group member")
-        user = User.from_wire(o)
-        return cls(
-            uid=user.uid,
-            name=user.name,
-            avatar=user.avatar,
-            link=user.link,
-            role=user.role,
-            status=user.status,
-            status_message=user.status_message,
-            metadata=user.metadata,
-            last_active_at=user.last_active_at,
-            tags=user.tags,
+        return cls.from_user(
+            User.from_wire(o),
             scope=_opt_str(o, "scope"),
             joined_at=_opt_int(o, "joinedAt"),
             guid=_opt_str(o, "guid"),
@@ -928,8 +926,13 @@ class Action(BaseMessage):
                 self.action_on = message_from_wire(inner, source=source)
         else:
             self.action_on = _entity(on)
-        self.old_scope = _opt_str(d, "oldScope")
-        self.new_scope = _opt_str(d, "newScope")
+        # A scope change carries ``data.extras.scope.{old,new}`` (what the official JS
+        # SDK reads); ``data.oldScope``/``newScope`` is an older spelling, still read.
+        extras = d.get("extras")
+        scope = extras.get("scope") if isinstance(extras, dict) else None
+        sc = scope if isinstance(scope, dict) else {}
+        self.old_scope = _opt_str(sc, "old") or _opt_str(d, "oldScope")
+        self.new_scope = _opt_str(sc, "new") or _opt_str(d, "newScope")
 
     def getAction(self) -> str:  # noqa: N802
         return self.action

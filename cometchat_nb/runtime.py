@@ -68,7 +68,9 @@ class SdkRuntime:
             finally:
                 with contextlib.suppress(Exception):
                     loop.run_until_complete(loop.shutdown_asyncgens())
-                    loop.run_until_complete(loop.shutdown_default_executor())
+                # Not shutdown_default_executor(): it starts a thread, which Python
+                # refuses at interpreter exit. close() tells the executor's idle
+                # workers to exit (at exit, Python has already joined them).
                 loop.close()
 
         thread = threading.Thread(target=main, name=self.name, daemon=True)
@@ -93,14 +95,19 @@ class SdkRuntime:
             self._closers.remove(closer)
 
     def shutdown(self, timeout: float = 5.0) -> None:
-        """Close registered clients, cancel tasks, stop the loop and join the thread. Idempotent."""
+        """Close registered clients, cancel tasks, stop the loop and join the thread. Idempotent.
+
+        Starts no thread and uses no executor (at interpreter exit, where
+        :func:`get_runtime` calls it, Python refuses both): the clients'
+        closers run on the loop, then this thread joins the loop's thread.
+        """
+        if self.in_loop_thread():
+            raise StateError("shutdown() cannot run on the SDK loop thread", code=ErrorCode.WRONG_THREAD)
         with self._lock:
             loop, thread = self._loop, self._thread
             self._loop = self._thread = None
         if loop is None or thread is None or not thread.is_alive():
             return
-        if threading.current_thread() is thread:
-            raise StateError("shutdown() cannot run on the SDK loop thread", code=ErrorCode.WRONG_THREAD)
         closers, self._closers = self._closers, []
 
         async def close_all() -> None:
@@ -125,9 +132,10 @@ class SdkRuntime:
     def run(self, coro: Coroutine[Any, Any, T], timeout: float | None = None, *, what: str = "the call") -> T:
         """Run ``coro`` on the SDK loop and wait for it (at most ``timeout`` seconds).
 
-        Raises the coroutine's exception, :class:`~cometchat_nb.errors.TimeoutError`
-        on timeout (the coroutine is cancelled), or ``StateError`` when called
-        from the SDK loop thread itself.
+        Raises the coroutine's own exception unchanged (code, message,
+        ``__cause__``), :class:`~cometchat_nb.errors.TimeoutError`
+        (``ERR_TIMEOUT``) only when this wait ran out (the coroutine is then
+        cancelled), or ``StateError`` when called from the SDK loop thread itself.
         """
         if self.in_loop_thread():
             coro.close()
@@ -138,13 +146,17 @@ class SdkRuntime:
             )
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
         try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise SdkTimeoutError(f"{what} did not finish within {timeout:g} s") from None
+            # Wait first, then read the result: ``future.result(timeout)`` raises the
+            # builtin TimeoutError for its own timeout, which is also the base of the
+            # SDK's TimeoutError, so the two could not be told apart.
+            concurrent.futures.wait((future,), timeout)
         except BaseException:
             future.cancel()  # e.g. KeyboardInterrupt in a notebook: do not leave it running
             raise
+        if not future.done() and future.cancel():
+            assert timeout is not None
+            raise SdkTimeoutError(f"{what} did not finish within {timeout:g} s")
+        return future.result()  # the call's own result or error, unchanged
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         """Schedule ``coro`` on the SDK loop without waiting (fire and forget)."""

@@ -25,9 +25,15 @@ from typing import Final
 
 from .errors import ErrorCode, InvalidArgumentError
 
-__all__ = ["PRESENCE", "REGIONS", "AppSettings", "AppSettingsBuilder"]
+__all__ = ["CLOUD_REGIONS", "PRESENCE", "REGIONS", "AppSettings", "AppSettingsBuilder"]
 
-REGIONS: Final = ("eu", "us", "in", "private")
+CLOUD_REGIONS: Final = ("eu", "us", "in")
+"""CometChat's shared cloud regions (``https://{appId}.apiclient-{region}.cometchat.io``)."""
+
+REGIONS: Final = (*CLOUD_REGIONS, "private")
+"""Every region :meth:`AppSettingsBuilder.setRegion` accepts: the cloud regions and
+``private`` (a dedicated deployment, whose hosts are named after the app id). The one
+definition: :mod:`cometchat_nb.protocol.rest` and the notebook layer take theirs from here."""
 
 
 class PRESENCE:

@@ -1,11 +1,15 @@
 """A Python SDK user and an OFFICIAL JS SDK user (Node, ``tests/js/driver.js``)
 talk through the embedded server: text both ways, typing both ways and
-presence both ways, over plain http/ws and over TLS."""
+presence both ways, over plain http/ws and over TLS; and wire facts the official
+SDK relies on (user status filter, settings key, scope-change actions)."""
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -222,6 +226,106 @@ async def test_group_join_and_leave_seen_across_the_sdks(
         action, user, left_group = rec.args("onGroupMemberLeft")[0]
         assert (action.getAction(), user.uid, left_group.guid) == ("left", JS_UID, "readers")
         assert await py.leave_group("readers") is True
+        assert not js.seen("error")
+        assert js.exit_code() == 0
+    finally:
+        js.close()
+
+
+def _scope_changed_frame(server: EmbeddedServer, *, by: str, on: str, old: str, new: str) -> str:
+    """A ``scopeChanged`` group action as a ``message`` frame, in the shape the official
+    SDK reads (``Action.actionFromJSON``: ``data.extras.scope.{old,new}``, both needed).
+    The embedded server has no scope-change route yet, so the test pushes the frame."""
+    now = int(time.time())
+    body = {
+        "id": "1000000000",
+        "conversationId": "group_supergroup",
+        "sender": by,
+        "receiver": "supergroup",
+        "receiverType": "group",
+        "category": "action",
+        "type": "groupMember",
+        "data": {
+            "action": "scopeChanged",
+            "extras": {"scope": {"old": old, "new": new}},
+            "entities": {
+                "by": {"entity": {"uid": by, "name": by}, "entityType": "user"},
+                "on": {"entity": {"uid": on, "name": on, "scope": new}, "entityType": "user"},
+                "for": {
+                    "entity": {"guid": "supergroup", "name": "Super Group", "type": "public"},
+                    "entityType": "group",
+                },
+            },
+        },
+        "sentAt": now,
+        "updatedAt": now,
+    }
+    frame = {
+        "type": "message",
+        "appId": server.app_id,
+        "receiver": "supergroup",
+        "receiverType": "group",
+        "deviceId": "server",
+        "sender": by,
+        "body": body,
+    }
+    return json.dumps(frame)
+
+
+async def test_official_sdk_status_filter_settings_key_and_scope_change(
+    server: EmbeddedServer, make_py: MakePy, tmp_path: Path
+) -> None:
+    """Three wire facts of the official SDK (issue 11, item 5):
+
+    * ``UsersRequestBuilder().setStatus(USER_STATUS.ONLINE)`` sends ``status=available``
+      and the server answers the online users (it answered 400);
+    * the settings carry the SDK's own key ``CHAT_USE_SSL`` (the invented
+      ``CHAT_USE_TLS`` is gone), true over TLS and false over plain http/ws;
+    * one ``scopeChanged`` frame in the SDK's shape (``data.extras.scope``) gives both
+      SDKs the same member, new scope and old scope.
+    """
+    py, rec = await make_py(PY_UID)
+    js = NodeDriver(server, "login", tmp_path / "localStorage.json", uid=JS_UID)
+    try:
+        await js.expect("ready")
+        online = (await js.call("fetchUsers", status="ONLINE"))["users"]
+        assert sorted((u["uid"], u["status"]) for u in online) == [(JS_UID, "online"), (PY_UID, "online")]
+        (query,) = [
+            urlsplit(f["url"]).query for f in js.seen("fetch") if urlsplit(f["url"]).path == "/v3.0/users"
+        ]
+        # the SDK's constant says "online", its request says "available"
+        assert (await js.call("sdkConstant", path=["USER_STATUS", "ONLINE"]))["value"] == "online"
+        assert "status=available" in query.split("&"), query
+        offline = (await js.call("fetchUsers", status="OFFLINE"))["users"]
+        assert offline and {u["status"] for u in offline} == {"offline"}
+        assert not {JS_UID, PY_UID} & {u["uid"] for u in offline}
+        # the Python SDK's own filter speaks the same value
+        mine = await py.users_request().setStatus("online").build().fetch_next()
+        assert sorted(u.uid for u in mine) == [JS_UID, PY_UID]
+
+        settings = (await js.call("getAppSettings"))["settings"]
+        assert settings["CHAT_USE_SSL"] is server.tls and "CHAT_USE_TLS" not in settings
+
+        frame = _scope_changed_frame(server, by="superhero3", on=PY_UID, old="participant", new="moderator")
+        assert server.push_frames(JS_UID, [frame]) == 1
+        assert server.push_frames(PY_UID, [frame]) == 1
+        got = await js.expect("onGroupMemberScopeChanged")
+        assert (got["action"], got["uid"], got["by"], got["guid"]) == (
+            "scopeChanged",
+            PY_UID,
+            "superhero3",
+            "supergroup",
+        )
+        assert (got["newScope"], got["oldScope"]) == ("moderator", "participant")
+        ((action, user, new_scope, old_scope, group),) = await rec.wait_for("onGroupMemberScopeChanged")
+        assert (action.getAction(), user.uid, action.getActionBy().uid, group.guid) == (
+            "scopeChanged",
+            PY_UID,
+            "superhero3",
+            "supergroup",
+        )
+        assert (new_scope, old_scope) == (got["newScope"], got["oldScope"])
+        assert (action.getNewScope(), action.getOldScope()) == ("moderator", "participant")
         assert not js.seen("error")
         assert js.exit_code() == 0
     finally:

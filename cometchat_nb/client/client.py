@@ -26,6 +26,7 @@ import collections
 import contextlib
 import logging
 import platform
+import threading
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -279,6 +280,10 @@ class Client:
         self._catchup_done.set()
         self.last_catchup: CatchupResult | None = None
         self._dirty = False
+        # session saves: snapshots are numbered; the store keeps only the newest
+        self._save_lock = threading.Lock()
+        self._save_seq = 0
+        self._saved_seq = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._login_lock = asyncio.Lock()
@@ -359,22 +364,26 @@ class Client:
     async def close(self) -> None:
         """Close the socket (1000), save the session, stop background work. Idempotent.
 
-        The session stays saved (use :meth:`logout` to forget it).
+        Returns once the sockets are closed and queued events were delivered
+        to the listeners (at most 5 s for a listener that blocks). The session
+        stays saved (use :meth:`logout` to forget it).
         """
         if self._closed:
             return
         if self._loop is not None and self._loop is not asyncio.get_running_loop():
             raise StateError("close() must run on the client's event loop", code=ErrorCode.WRONG_THREAD)
+        # Nothing here may need an executor or start a thread: at interpreter exit
+        # (the SDK runtime closes clients from atexit) Python refuses both.
         await self._supervisor.stop("client closed")
         self._closed = True
-        self._persist_now()
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self._persist_now()  # after the tasks: the last word on disk is the final state
         await self._rest.aclose()
-        await asyncio.to_thread(self._dispatcher.close)
+        await self._dispatcher.aclose()
 
     async def __aenter__(self) -> Client:
         await self.init()
@@ -542,7 +551,10 @@ class Client:
         self._last_id = 0
         self._gap = False
         self._above_gap.clear()
-        self._store.clear()
+        with self._save_lock:  # a background save of the old session must not land after this
+            self._save_seq += 1
+            self._saved_seq = self._save_seq
+            self._store.clear()
         if notify:
             self._dispatcher.emit("login", "logoutSuccess")
 
@@ -770,7 +782,6 @@ class Client:
         self._spawn(self._after_connect(self._generation), "after-connect")
 
     async def _after_connect(self, generation: int) -> None:
-        flushed = False
         followups = 0
         while self.settings.catch_up and self._session is not None:
             async with self._catchup_lock:
@@ -778,11 +789,11 @@ class Client:
             if generation != self._generation:
                 return  # a newer connection runs its own catch-up (and finishes it)
             self._finish_catchup(result)
-            if not flushed:
-                flushed = True
-                await self._flush_outbound()
+            # Every run, whatever its outcome, releases the frames held while it ran:
+            # a follow-up run holds only what is sent while it is in flight.
+            await self._flush_outbound()
             if result.error is None or followups >= CATCHUP_FOLLOWUPS:
-                break
+                return
             # Stopped early (REST trouble) while the socket is up: the cursor is
             # held at the gap; try again after a backoff while this connection lives.
             followups += 1
@@ -795,8 +806,8 @@ class Client:
                 return
             self._catchup_active = True
             self._catchup_done.clear()
-        if not flushed and generation == self._generation:
-            await self._flush_outbound()
+        if generation == self._generation:
+            await self._flush_outbound()  # no catch-up ran: release what waited for the socket
 
     # ------------------------------------------------------------------------------
     # incoming frames (run on the reader task: route only, never block)
@@ -1026,25 +1037,53 @@ class Client:
                 saved = self._store.load() or {}
                 if saved.get("authToken"):
                     return  # never overwrite another run's session with an empty one
-            self._store.save(self._session_dict())
+            self._write_session(*self._snapshot())
             self._dirty = False
         except OSError as exc:
             log.warning("could not save the session: %s", exc)
+
+    def _snapshot(self) -> tuple[int, dict[str, Any]]:
+        """The session to save and its sequence number (on the loop)."""
+        self._save_seq += 1
+        return self._save_seq, self._session_dict()
+
+    def _write_session(self, seq: int, data: dict[str, Any]) -> None:
+        """Save snapshot ``seq`` unless a newer one (or a logout) already reached the store.
+
+        Runs on the loop (:meth:`_persist_now`) or in an executor thread
+        (:meth:`_persist_loop`): an older snapshot never overwrites a newer one.
+        """
+        with self._save_lock:
+            if seq <= self._saved_seq:
+                return
+            self._store.save(data)
+            self._saved_seq = seq
 
     def _start_persist(self) -> None:
         if not any(t.get_name() == "cometchat-persist" for t in self._tasks):
             self._spawn(self._persist_loop(), "persist")
 
     async def _persist_loop(self) -> None:
+        """Save the session at most once a second while it changes, off the loop
+        (the write ends with an fsync). :meth:`close` writes the final state itself."""
+        loop = asyncio.get_running_loop()
         while not self._closed:
             await asyncio.sleep(1.0)
-            if self._dirty and self._session is not None:
-                data = self._session_dict()
-                self._dirty = False
-                try:
-                    await asyncio.to_thread(self._store.save, data)
-                except OSError as exc:
-                    log.warning("could not save the session: %s", exc)
+            if self._closed or not self._dirty or self._session is None:
+                continue
+            seq, data = self._snapshot()
+            self._dirty = False
+            try:
+                save = loop.run_in_executor(None, self._write_session, seq, data)
+            except RuntimeError:
+                # The interpreter is exiting: its executors take no more work. close(),
+                # called by the SDK runtime at exit, saves on the loop thread instead.
+                self._dirty = True
+                return
+            try:
+                await save
+            except OSError as exc:
+                log.warning("could not save the session: %s", exc)
 
     # ------------------------------------------------------------------------------
     # listeners

@@ -27,7 +27,11 @@ routes to the dispatcher); its *keepalive* task sends ``{"action":"ping"}``
 every ``ping_interval`` seconds and declares the link dead when neither the
 ``pong`` nor any other frame arrives within ``pong_timeout``. :attr:`closed`
 is a future resolved with a :class:`CloseInfo` when the session ends, whoever
-ended it. Transport objects are never reused: each reconnect builds a new
+ended it; ``on_lost`` (if set) is called with the same kind of :class:`CloseInfo`
+*synchronously*, once, the moment the connection learns the link is gone (the
+keepalive declares it dead, a send finds it closed, or the socket is gone), so
+its owner never reports ``connected`` for a link already known dead. Transport
+objects are never reused: each reconnect builds a new
 ``Connection`` (the stale-session bug class of other SDKs cannot happen).
 """
 
@@ -210,6 +214,8 @@ class Connection(picows.WSListener):
         self.rtt: float | None = None
         self.frames_in = 0
         self.bad_frames = 0
+        self.on_lost: Callable[[CloseInfo], None] | None = None
+        self._lost = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- opening ----------------------------------------------------------------
@@ -472,6 +478,7 @@ class Connection(picows.WSListener):
                 self._dead_link = True
                 if self._transport is not None:
                     self._transport.disconnect(False)
+                self._report_lost()
                 return
             self.rtt = time.monotonic() - sent
 
@@ -505,6 +512,10 @@ class Connection(picows.WSListener):
         for task in list(self._tasks):
             if task is not asyncio.current_task():
                 task.cancel()
+        self._report_lost()
+        self.closed.set_result(self._close_info())
+
+    def _close_info(self) -> CloseInfo:
         handshake = self._transport.close_handshake if self._transport is not None else None
         received = handshake.recv if handshake is not None else None
         sent = handshake.sent if handshake is not None else None
@@ -523,7 +534,18 @@ class Connection(picows.WSListener):
             )
         else:
             info = CloseInfo(1006, "the connection broke without a close frame")
-        self.closed.set_result(info)
+        return info
+
+    def _report_lost(self) -> None:
+        # Synchronously, not through the ``closed`` future: a future's waiters run a
+        # loop turn later, and a caller that does not yield between sends (on Python
+        # >= 3.12 ``asyncio.wait_for`` runs its coroutine inline) would meanwhile see
+        # ``connected`` over a dead link.
+        if self._lost:
+            return
+        self._lost = True
+        if self.on_lost is not None:
+            self.on_lost(self._close_info())
 
     def _wake_writers(self) -> None:
         waiter, self._drained = self._drained, None
@@ -532,28 +554,29 @@ class Connection(picows.WSListener):
 
     # -- public -------------------------------------------------------------------
     async def send(self, text: str) -> None:
-        """Send one frame; raises :class:`TransportError` if the socket is gone.
+        """Send one frame; raises :class:`TransportError` (after ``on_lost``) if the socket is gone.
 
         Waits while the socket's send buffer is over its high-water mark (a
         slow or frozen server), as ``websockets`` and asyncio streams do.
         """
         transport = self._transport
         if transport is None or self._disconnected or transport.is_close_frame_sent:
-            raise TransportError(
-                "the web-socket closed while sending", code=ErrorCode.NO_WEBSOCKET_CONNECTION
-            )
+            raise self._lost_while_sending()
         transport.send(_TEXT, text.encode())
         while self._write_paused and not self._disconnected:
             if self._drained is None:
                 self._drained = self._loop.create_future()
             await asyncio.shield(self._drained)
         if self._disconnected:
-            raise TransportError(
-                "the web-socket closed while sending", code=ErrorCode.NO_WEBSOCKET_CONNECTION
-            )
+            raise self._lost_while_sending()
+
+    def _lost_while_sending(self) -> TransportError:
+        self._report_lost()
+        return TransportError("the web-socket closed while sending", code=ErrorCode.NO_WEBSOCKET_CONNECTION)
 
     async def close(self, code: int = CloseCode.NORMAL, reason: str = "User logged out") -> CloseInfo:
-        """Close cleanly (the server's close frame awaited for 2 s at most) and wait until closed."""
+        """Close cleanly (the server's close frame awaited for 2 s at most) and wait until the
+        socket is closed."""
         self._closing_by_client = True
         transport = self._transport
         if transport is not None and not self._disconnected:
@@ -562,6 +585,9 @@ class Connection(picows.WSListener):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(transport.wait_disconnected()), _CLOSE_TIMEOUT)
             transport.disconnect(False)
+            # disconnect(False) closes the socket on a later loop iteration: return once it has
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(transport.wait_disconnected()), 1.0)
         if not self.closed.done():
             # a socket that never went live finishes here (nothing else will)
             with contextlib.suppress(Exception):

@@ -28,12 +28,20 @@ a GIL hand-off) costs more than routing a frame.
 
 Events are :class:`Event` tuples: ``(listener kind, callback name, args,
 received_at)``, e.g. ``Event("message", "onTextMessageReceived", (msg,), t)``.
+
+The dispatch thread starts when the first listener or queued sink is added,
+not when the first event arrives: the events a client emits while it closes
+(``onDisconnected`` …) may come at interpreter exit, when Python no longer
+lets anyone start a thread. :meth:`Dispatcher.aclose` (the client's close
+path) drains and stops it without an executor: the thread itself reports
+that it finished, on the client's loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import functools
 import inspect
 import logging
@@ -73,6 +81,11 @@ _Entry = tuple[str, Listener, dict[str, tuple[Callable[..., Any], bool]]]
 _STOP = object()
 
 
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 class Dispatcher:
     """Ordered, isolated delivery of events to listeners and sinks.
 
@@ -99,6 +112,7 @@ class Dispatcher:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        self._on_finished: Callable[[], object] = lambda: None  # set by aclose()
         self.delivered = 0
         self.listener_errors = 0
 
@@ -119,6 +133,8 @@ class Dispatcher:
         with self._lock:
             self._registry[kind][listener_id] = (listener_id, listener, table)
             self._refresh_locked(kind)
+        if table:
+            self._start()
 
     def remove(self, kind: str, listener_id: str) -> bool:
         """Unregister; True if something was removed."""
@@ -154,6 +170,8 @@ class Dispatcher:
             else:
                 sinks = (*sinks, sink)
             self._sinks, self._inline_sinks = sinks, inline_sinks
+        if not inline:
+            self._start()
 
     def remove_sink(self, sink: Sink) -> None:
         with self._lock:
@@ -216,28 +234,68 @@ class Dispatcher:
 
     def _start(self) -> None:
         with self._lock:
-            if self._thread is not None:
+            if self._thread is not None or self._closed:
                 return
             self._thread = threading.Thread(
                 target=self._run, name=f"cometchat-dispatch-{self._name}", daemon=True
             )
             self._thread.start()
 
-    def close(self, timeout: float = 5.0) -> None:
-        """Deliver what is queued, then stop the thread (idempotent)."""
-        if self._closed:
-            return
-        self._closed = True
-        thread = self._thread
+    def _stop_thread(self, on_finished: Callable[[], object] | None = None) -> threading.Thread | None:
+        """Mark closed and queue the stop marker; the thread to wait for, if any.
+
+        ``on_finished`` is called by the thread when it ends (only by the first caller's).
+        """
+        with self._lock:
+            if self._closed:
+                return None
+            self._closed = True
+            thread = self._thread
+            if on_finished is not None:
+                self._on_finished = on_finished
         if thread is None:
-            return
+            return None
         self._queue.append(_STOP)
         self._wake()
-        if thread is not threading.current_thread():
+        return thread
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Deliver what is queued, then stop the thread (idempotent). Blocks the caller."""
+        thread = self._stop_thread()
+        if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
+
+    async def aclose(self, timeout: float = 5.0) -> None:
+        """:meth:`close` for the client's loop: waits without blocking the loop, and
+        without an executor (at interpreter exit none may be started).
+
+        The dispatch thread reports its end on this loop; coroutine listeners
+        still queued keep running meanwhile. After ``timeout`` seconds (a
+        listener that blocks) it stops waiting; the daemon thread finishes
+        the queue on its own.
+        """
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+        thread = self._stop_thread(lambda: loop.call_soon_threadsafe(_resolve, finished))
+        if thread is None or not thread.is_alive():
+            return
+        try:
+            async with asyncio.timeout(timeout):
+                await asyncio.shield(finished)
+        except TimeoutError:
+            log.warning("dispatch thread %s still busy after %g s; not waiting for it", thread.name, timeout)
+            return
+        thread.join(timeout)  # it has returned from _run(): only the thread's own exit is left
 
     # -- the dispatch thread ----------------------------------------------------
     def _run(self) -> None:
+        try:
+            self._drain()
+        finally:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+                self._on_finished()
+
+    def _drain(self) -> None:
         queue = self._queue
         while True:
             self._wakeup.wait()

@@ -106,7 +106,13 @@ class RestApi:
             content = b"{}"
         self.calls += 1
         try:
-            response = await self._http().request(ep.method, url, headers=headers, content=content)
+            response = await self._http().request(
+                ep.method,
+                url,
+                headers=headers,
+                content=content,
+                extensions={"trace": _CloseUnwrappedStream()},
+            )
         except httpx.TimeoutException:
             raise SdkTimeoutError(
                 f"{ep.method} {ep.path} got no answer within {self._timeout:g} s",
@@ -131,6 +137,35 @@ class RestApi:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+class _CloseUnwrappedStream:
+    """A request's ``trace`` hook that closes a TCP stream whose TLS handshake did not finish.
+
+    httpcore (1.0.x) closes the TCP stream when ``start_tls`` fails with an
+    error, but not when the request is cancelled during the handshake (its
+    ``except Exception`` lets ``CancelledError`` through, and no connection
+    owns the stream yet): the socket then stays open, registered on the
+    loop, until the loop itself is closed. A cancelled REST call is routine
+    (``Client.close()`` cancels a running catch-up; Ctrl-C on a blocking
+    call), so without this hook ``close()`` could leave such a socket open.
+    ``trace`` is httpx's documented per-request extension; the event names
+    are httpcore's (``connection.connect_tcp.complete`` …).
+    """
+
+    __slots__ = ("_stream",)
+
+    def __init__(self) -> None:
+        self._stream: Any = None
+
+    async def __call__(self, event: str, info: dict[str, Any]) -> None:
+        if event == "connection.connect_tcp.complete":
+            self._stream = info.get("return_value")
+        elif event == "connection.start_tls.complete":
+            self._stream = None  # owned by the pooled connection from here on
+        elif event == "connection.start_tls.failed" and self._stream is not None:
+            stream, self._stream = self._stream, None
+            await stream.aclose()  # idempotent: httpcore already closed it after an error
 
 
 def _origin(url: str) -> str:

@@ -250,9 +250,17 @@ class UsersRequestBuilder(_PagedBuilder):
     """``CometChat.UsersRequestBuilder``."""
 
     def setStatus(self, status: str) -> Self:  # noqa: N802
-        if status not in ("online", "offline"):
-            raise InvalidArgumentError("status must be 'online' or 'offline'")
-        self._params["status"] = status
+        """Only users with this presence: ``"online"`` (or ``"available"``) or ``"offline"``.
+
+        Sent as CometChat's REST API takes it: ``status=available`` for online users,
+        as the official SDKs send ``USER_STATUS.ONLINE``.
+        """
+        wire = {"online": "available", "available": "available", "offline": "offline"}.get(
+            status.lower() if isinstance(status, str) else ""
+        )
+        if wire is None:
+            raise InvalidArgumentError("status must be 'online' (or 'available') or 'offline'")
+        self._params["status"] = wire
         return self
 
     def setRoles(self, roles: list[str]) -> Self:  # noqa: N802

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import ssl
@@ -212,6 +213,7 @@ class Supervisor:
 
             # connected
             self.connection = conn
+            conn.on_lost = functools.partial(self._link_lost, conn)
             self.last_error = None
             if outage_started is not None or self.reconnects or attempt > 1:
                 self.reconnects += 1
@@ -243,15 +245,30 @@ class Supervisor:
                 self._fail(failure, 0)
                 return
             outage_started = time.monotonic()
-            delay = self._backoff(1)
-            self._set(
-                S.DISCONNECTED,
-                reason=info.reason,
-                code=str(info.code),
-                attempt=0,
-                retry_in=delay,
-            )
-            await self._sleep(delay)
+            if self.state is S.CONNECTED:  # else _link_lost reported the drop already
+                self._report_drop(info)
+            await self._sleep(self.retry_in or 0.0)
+
+    def _link_lost(self, conn: Connection, info: CloseInfo) -> None:
+        """``conn`` learnt its link is gone (called synchronously by it): report the drop
+        now, before any other task runs; a close that ends the session (4001/4003) is
+        left to the loop, which refreshes credentials or fails."""
+        if (
+            conn is self.connection
+            and self.state is S.CONNECTED
+            and self._want
+            and not CloseCode.is_terminal(info.code)
+        ):
+            self._report_drop(info)
+
+    def _report_drop(self, info: CloseInfo) -> None:
+        self._set(
+            S.DISCONNECTED,
+            reason=info.reason,
+            code=str(info.code),
+            attempt=0,
+            retry_in=self._backoff(1),
+        )
 
     async def _sleep(self, delay: float) -> None:
         """Wait ``delay`` seconds, or less if start() asks to retry now."""

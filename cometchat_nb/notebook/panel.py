@@ -11,6 +11,13 @@ One source of truth: the panel keeps no state of its own. Each
 (:mod:`cometchat_nb.notebook.session`) and the LiveFrame, so what magics or
 code do shows up in the panel, and the other way round.
 
+One panel per kernel: :meth:`ControlPanel.shared` (what ``%cometchat_panel``
+shows) creates it on first use and replaces a closed one; it registers its
+closing with :func:`session.add_closer <cometchat_nb.notebook.session.add_closer>`,
+so ``%unload_ext`` closes it while the session never imports the panel. The
+refresh rate (``ui_hz``) is the panel's own setting:
+:meth:`ControlPanel.set_default_ui_hz` (``%config CometChatMagics.ui_hz``).
+
 Threads (design.md §4):
 
 * Button callbacks never block the kernel: they submit the matching session
@@ -34,13 +41,12 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
-import html
-import io
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import ipywidgets as widgets
 
@@ -48,23 +54,16 @@ from ..errors import CometChatException
 from ..runtime import get_runtime
 from ..sdk import CometChat
 from . import session
+from .config import DEFAULT_UI_HZ, REGIONS, SessionConfig, check_ui_hz, read_config
 from .live_frame import LiveFrame
+from .plot import RatePlot
+from .render import badge_html, counters_html, tail_html
+from .secrets import one_line, scrub
 
 __all__ = ["ControlPanel"]
 
 log = logging.getLogger(__name__)
 
-_BADGE_COLORS: Final = {
-    "connected": "#1e8e3e",
-    "connecting": "#f29900",
-    "disconnected": "#e37400",
-    "suspended": "#d56e0c",
-    "failed": "#d93025",
-    "closing": "#80868b",
-    "closed": "#80868b",
-    "initialized": "#80868b",
-    "uninitialized": "#9aa0a6",
-}
 _CAN_CONNECT: Final = frozenset({"initialized", "disconnected", "suspended", "closed", "failed"})
 _CAN_DISCONNECT: Final = frozenset({"connecting", "connected", "disconnected", "suspended"})
 _PLOT_PERIOD = 1.0  # seconds between plot redraws (at most)
@@ -72,49 +71,58 @@ _PLOT_BUDGET = 0.05  # share of the kernel thread a plot may take: slow renders 
 _PLOT_WINDOW = 60  # seconds shown
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc) if isinstance(exc, CometChatException) else f"{type(exc).__name__}: {exc}"
-    return session.scrub(" ".join(text.split()))
+# the buttons that run one session command with no input: (button, command, what it says when done)
+def _logout() -> str:
+    session.logout()
+    return "logged out"
 
 
-def _clock(ts: Any) -> str:
-    if not isinstance(ts, (int, float)):
-        return ""
-    return time.strftime("%H:%M:%S", time.localtime(ts)) + f".{int(ts * 1000) % 1000:03d}"
+def _connect() -> str:
+    report = session.connect(progress="off")
+    rtt = f" (rtt {report['rtt_ms']} ms)" if report.get("rtt_ms") is not None else ""
+    return f"connected{rtt}"
 
 
-def _short(text: Any, width: int = 60) -> str:
-    if text is None:
-        return ""
-    s = str(text)
-    return s if len(s) <= width else s[: width - 1] + "…"
+def _disconnect() -> str:
+    session.disconnect()
+    return "disconnected"
+
+
+_COMMAND_BUTTONS: Final = (
+    ("logout_button", "logout", _logout),
+    ("connect_button", "connect", _connect),
+    ("disconnect_button", "disconnect", _disconnect),
+)
 
 
 class ControlPanel(widgets.VBox):  # type: ignore[misc]
     """The control panel (see the module docstring).
 
     ``live``: the LiveFrame to show (default: the session's); ``ui_hz``:
-    refreshes per second at most; ``tail_rows``: rows in the live table;
-    ``plot``: draw the events-per-second plot (matplotlib, ≤ 1 redraw/s).
+    refreshes per second at most (default: :meth:`set_default_ui_hz`'s);
+    ``tail_rows``: rows in the live table; ``plot``: draw the events-per-second
+    plot (matplotlib, ≤ 1 redraw/s).
     """
+
+    _default_ui_hz: ClassVar[float] = DEFAULT_UI_HZ
+    _shared: ClassVar[ControlPanel | None] = None
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(
         self,
         live: LiveFrame | None = None,
         *,
-        ui_hz: float = 4.0,
+        ui_hz: float | None = None,
         tail_rows: int = 10,
         plot: bool = True,
         log_lines: int = 50,
     ) -> None:
-        if not ui_hz > 0:
-            raise ValueError(f"ui_hz must be > 0, got {ui_hz!r}")
+        self._closed = True  # until built: ipywidgets' __del__ calls close() on a half-built panel
+        self._ui_hz = check_ui_hz(self._default_ui_hz if ui_hz is None else ui_hz)
         self._live = live if live is not None else session.live_frame()
         self._tail_rows = tail_rows
         self._plot_enabled = plot
         self._log_lines = log_lines
-        self._ui_hz = float(ui_hz)
-        self._closed = False
         self._jobs: dict[concurrent.futures.Future[Any], str] = {}
         self._jobs_cond = threading.Condition()
         self._messages: collections.deque[str] = collections.deque()
@@ -124,68 +132,76 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         self._plot_key: Any = None
         self._last_plot = 0.0
         self._plot_period = _PLOT_PERIOD
-        self._plotter: _RatePlot | None = None
+        self._plotter: RatePlot | None = None
         self._catchup_base: int | None = None
         self._catchup_shown: Any = None
         self.refreshes = 0
         """How many times :meth:`refresh` ran (tests and the curious)."""
 
         try:
-            defaults = session.read_config()
+            defaults = read_config()
         except CometChatException as exc:  # a broken config file must not break the panel
             defaults = {}
-            self._messages.append(f"✗ config: {_one_line(exc)}")
-        cfg = session.current()
-        w = widgets
-        self.app_id_field = w.Text(
-            value=cfg.app_id if cfg else defaults.get("app_id", ""),
+            self._messages.append(f"✗ config: {one_line(exc)}")
+        config = session.current()
+        self.app_id_field = widgets.Text(
+            value=config.app_id if config else defaults.get("app_id", ""),
             description="App ID",
             placeholder="app id (or %cometchat_init --local)",
         )
-        region = cfg.region if cfg and cfg.region in session.REGIONS else defaults.get("region", "eu")
-        self.region_field = w.Dropdown(
-            options=list(session.REGIONS),
-            value=region if region in session.REGIONS else "eu",
+        region = config.region if config and config.region in REGIONS else defaults.get("region", "eu")
+        self.region_field = widgets.Dropdown(
+            options=list(REGIONS),
+            value=region if region in REGIONS else "eu",
             description="Region",
         )
-        self.uid_field = w.Text(description="UID", placeholder="superhero1")
-        self.auth_key_field = w.Password(description="Auth key", placeholder="blank: env / config / local")
-        self.login_button = w.Button(description="Login", icon="sign-in", button_style="primary")
-        self.logout_button = w.Button(description="Logout", icon="sign-out")
-        self.connect_button = w.Button(description="Connect", icon="plug", button_style="success")
-        self.disconnect_button = w.Button(description="Disconnect", icon="power-off", button_style="warning")
-        self.status_badge = w.HTML()
-        self.catchup_bar = w.IntProgress(value=0, min=0, max=1, description="Catch-up", bar_style="info")
-        self.catchup_label = w.HTML()
-        self.catchup_box = w.HBox([self.catchup_bar, self.catchup_label], layout=w.Layout(display="none"))
-        self.send_to_field = w.Text(description="To", placeholder="uid or guid")
-        self.send_text_field = w.Text(description="Text", placeholder="message")
-        self.send_group_box = w.Checkbox(value=False, description="group", indent=False)
-        self.send_button = w.Button(description="Send", icon="paper-plane")
-        self.counters_html = w.HTML()
-        self.tail_html = w.HTML()
-        # align_self: an HBox stretches its children to the tallest one, which distorted the plot
-        self.plot_image = w.Image(
-            format="png", layout=w.Layout(width="420px", height="auto", align_self="flex-start")
+        self.uid_field = widgets.Text(description="UID", placeholder="superhero1")
+        self.auth_key_field = widgets.Password(
+            description="Auth key", placeholder="blank: env / config / local"
         )
-        self.log_output = w.Output(
-            layout=w.Layout(max_height="140px", overflow="auto", border="1px solid #ddd")
+        self.login_button = widgets.Button(description="Login", icon="sign-in", button_style="primary")
+        self.logout_button = widgets.Button(description="Logout", icon="sign-out")
+        self.connect_button = widgets.Button(description="Connect", icon="plug", button_style="success")
+        self.disconnect_button = widgets.Button(
+            description="Disconnect", icon="power-off", button_style="warning"
+        )
+        self.status_badge = widgets.HTML()
+        self.catchup_bar = widgets.IntProgress(
+            value=0, min=0, max=1, description="Catch-up", bar_style="info"
+        )
+        self.catchup_label = widgets.HTML()
+        self.catchup_box = widgets.HBox(
+            [self.catchup_bar, self.catchup_label], layout=widgets.Layout(display="none")
+        )
+        self.send_to_field = widgets.Text(description="To", placeholder="uid or guid")
+        self.send_text_field = widgets.Text(description="Text", placeholder="message")
+        self.send_group_box = widgets.Checkbox(value=False, description="group", indent=False)
+        self.send_button = widgets.Button(description="Send", icon="paper-plane")
+        self.counters_html = widgets.HTML()
+        self.tail_html = widgets.HTML()
+        # align_self: an HBox stretches its children to the tallest one, which distorted the plot
+        self.plot_image = widgets.Image(
+            format="png", layout=widgets.Layout(width="420px", height="auto", align_self="flex-start")
+        )
+        self.log_output = widgets.Output(
+            layout=widgets.Layout(max_height="140px", overflow="auto", border="1px solid #ddd")
         )
 
         self.login_button.on_click(self._on_login)
-        self.logout_button.on_click(self._on_logout)
-        self.connect_button.on_click(self._on_connect)
-        self.disconnect_button.on_click(self._on_disconnect)
         self.send_button.on_click(self._on_send)
+        for button, kind, command in _COMMAND_BUTTONS:
+            getattr(self, button).on_click(functools.partial(self._on_command, kind, command))
 
         children = [
-            w.HBox([w.HTML("<b>CometChat</b>&nbsp;"), self.status_badge]),
-            w.HBox([self.app_id_field, self.region_field]),
-            w.HBox([self.uid_field, self.auth_key_field]),
-            w.HBox([self.login_button, self.logout_button, self.connect_button, self.disconnect_button]),
+            widgets.HBox([widgets.HTML("<b>CometChat</b>&nbsp;"), self.status_badge]),
+            widgets.HBox([self.app_id_field, self.region_field]),
+            widgets.HBox([self.uid_field, self.auth_key_field]),
+            widgets.HBox(
+                [self.login_button, self.logout_button, self.connect_button, self.disconnect_button]
+            ),
             self.catchup_box,
-            w.HBox([self.send_to_field, self.send_text_field, self.send_group_box, self.send_button]),
-            w.HBox([self.counters_html, self.plot_image] if plot else [self.counters_html]),
+            widgets.HBox([self.send_to_field, self.send_text_field, self.send_group_box, self.send_button]),
+            widgets.HBox([self.counters_html, self.plot_image] if plot else [self.counters_html]),
             self.tail_html,
             self.log_output,
         ]
@@ -197,8 +213,41 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         except RuntimeError:
             self._loop = None
         self._handle: asyncio.TimerHandle | None = None
+        self._closed = False
         self.refresh()
         self._schedule()
+
+    # -- the kernel's panel ---------------------------------------------------------------
+    @classmethod
+    def shared(cls, ui_hz: float | None = None) -> ControlPanel:
+        """The kernel's control panel (``%cometchat_panel``): created on first use over the
+        session's LiveFrame, replaced once closed; ``session.shutdown()`` closes it.
+        ``ui_hz``, if given, becomes its refresh rate."""
+        with cls._shared_lock:
+            panel = cls._shared
+            if panel is not None and not panel.closed:
+                if ui_hz is not None:
+                    panel.ui_hz = ui_hz
+                return panel
+            panel = cls._shared = cls(session.live_frame(), ui_hz=ui_hz)
+        session.add_closer(cls._close_shared)
+        return panel
+
+    @classmethod
+    def _close_shared(cls) -> None:
+        with cls._shared_lock:
+            panel, cls._shared = cls._shared, None
+        if panel is not None:
+            panel.close()
+
+    @classmethod
+    def set_default_ui_hz(cls, ui_hz: float) -> None:
+        """Refreshes per second of panels created from now on, and of the kernel's panel
+        (:meth:`shared`) now (``%config CometChatMagics.ui_hz`` calls this)."""
+        cls._default_ui_hz = check_ui_hz(ui_hz)
+        panel = cls._shared
+        if panel is not None and not panel.closed:
+            panel.ui_hz = cls._default_ui_hz
 
     # -- timer ----------------------------------------------------------------------------
     @property
@@ -208,9 +257,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
 
     @ui_hz.setter
     def ui_hz(self, value: float) -> None:
-        if not value > 0:
-            raise ValueError(f"ui_hz must be > 0, got {value!r}")
-        self._ui_hz = float(value)
+        self._ui_hz = check_ui_hz(value)
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
@@ -223,6 +270,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
 
     @property
     def closed(self) -> bool:
+        """True once :meth:`close` ran."""
         return self._closed
 
     def _schedule(self) -> None:
@@ -237,7 +285,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             self.refresh()
         except Exception as exc:  # a refresh bug must not stop the timer silently
             log.exception("control panel refresh failed")
-            self._messages.append(f"✗ refresh failed: {_one_line(exc)}")
+            self._messages.append(f"✗ refresh failed: {one_line(exc)}")
         self._schedule()
 
     def close(self) -> None:
@@ -277,7 +325,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             if future.cancelled():
                 self._messages.append(f"✗ {kind}: cancelled")
             elif (exc := future.exception()) is not None:
-                self._messages.append(f"✗ {kind}: {_one_line(exc)}")
+                self._messages.append(f"✗ {kind}: {one_line(exc)}")
             else:
                 self._messages.append(f"✓ {future.result()}")
             self._jobs_cond.notify_all()
@@ -308,20 +356,20 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         region = self.region_field.value
         key = self.auth_key_field.value or None
         self.auth_key_field.value = ""  # do not keep the secret in the widget model
-        cfg = session.current()
+        config = session.current()
         server = session.local_server()
         local = server is not None and app_id in (None, server.app_id)
-        if cfg is None or not CometChat.isInitialized():
+        if config is None or not CometChat.isInitialized():
             need_init = True
-        elif cfg.local:
+        elif config.local:
             need_init = not local
         else:
-            need_init = (app_id is not None and app_id != cfg.app_id) or region != cfg.region
+            need_init = (app_id is not None and app_id != config.app_id) or region != config.region
         if need_init and app_id is None and not local:
             self._note("✗ login: enter an app id (or run %cometchat_init --local)")
             return
-        manual = cfg.manual if cfg is not None else False
-        presence = cfg.presence if cfg is not None else "all"
+        manual = config.manual if config is not None else False
+        presence = config.presence if config is not None else "all"
 
         def job() -> str:
             if need_init:
@@ -331,27 +379,8 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
 
         self._submit("login", job)
 
-    def _on_logout(self, _button: Any = None) -> None:
-        def job() -> str:
-            session.logout()
-            return "logged out"
-
-        self._submit("logout", job)
-
-    def _on_connect(self, _button: Any = None) -> None:
-        def job() -> str:
-            report = session.connect(progress="off")
-            rtt = f" (rtt {report['rtt_ms']} ms)" if report.get("rtt_ms") is not None else ""
-            return f"connected{rtt}"
-
-        self._submit("connect", job)
-
-    def _on_disconnect(self, _button: Any = None) -> None:
-        def job() -> str:
-            session.disconnect()
-            return "disconnected"
-
-        self._submit("disconnect", job)
+    def _on_command(self, kind: str, command: Callable[[], str], _button: Any = None) -> None:
+        self._submit(kind, command)
 
     def _on_send(self, _button: Any = None) -> None:
         to = self.send_to_field.value.strip()
@@ -384,59 +413,33 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         initialized = CometChat.isInitialized()
         status: dict[str, Any] = CometChat.status() if initialized else {"state": "uninitialized"}
         user = CometChat.getLoggedInUser()
-        cfg = session.current()
-        self._sync_fields(cfg, user.uid if user is not None else None)
-        self._update_badge(status, now)
+        self._sync_fields(session.current(), user.uid if user is not None else None)
+        self.status_badge.value = badge_html(status, now)
         self._update_buttons(status, user is not None)
         self._update_catchup(status)
         version = self._live.version
         if version != self._seen_version:
             self._seen_version = version
-            self.counters_html.value = self._counters_html()
-            self.tail_html.value = self._tail_html()
+            self.counters_html.value = counters_html(self._live.counts, self._live.total)
+            self.tail_html.value = tail_html(self._live.tail_records(self._tail_rows))
         if png is not None:
             self.plot_image.value = png
         self._drain_log()
         self.refreshes += 1
 
-    def _sync_fields(self, cfg: session.SessionConfig | None, uid: str | None) -> None:
-        if cfg is not None and cfg.generation != self._seen_generation:
-            self._seen_generation = cfg.generation
-            self.app_id_field.value = cfg.app_id
-            if cfg.region in session.REGIONS:
-                self.region_field.value = cfg.region
+    def _sync_fields(self, config: SessionConfig | None, uid: str | None) -> None:
+        if config is not None and config.generation != self._seen_generation:
+            self._seen_generation = config.generation
+            self.app_id_field.value = config.app_id
+            if config.region in REGIONS:
+                self.region_field.value = config.region
         if uid != self._seen_uid:
             self._seen_uid = uid
             if uid is not None:
                 self.uid_field.value = uid
 
-    def _update_badge(self, st: dict[str, Any], now: float) -> None:
-        state = str(st.get("state", "uninitialized"))
-        color = _BADGE_COLORS.get(state, "#80868b")
-        parts: list[str] = []
-        if st.get("uid"):
-            parts.append(str(st["uid"]))
-        if st.get("mode"):
-            parts.append(f"{st['mode']} mode")
-        if state != "connected" and st.get("attempt"):
-            parts.append(f"attempt {st['attempt']}")
-        retry_in, since = st.get("retry_in"), st.get("since")
-        if state in ("disconnected", "suspended") and isinstance(retry_in, (int, float)) and since:
-            left = max(0.0, float(since) + float(retry_in) - now)
-            parts.append(f"retry in {left:.1f} s")
-        if state == "connected" and st.get("rtt_ms") is not None:
-            parts.append(f"rtt {st['rtt_ms']} ms")
-        if state not in ("connected", "uninitialized", "initialized") and st.get("last_error"):
-            parts.append(_short(session.scrub(str(st["last_error"])), 80))
-        detail = html.escape(" · ".join(parts))
-        self.status_badge.value = (
-            f"<span class='cometchat-badge' data-state='{state}' style='background:{color};color:white;"
-            f"padding:2px 8px;border-radius:10px;font-weight:bold'>{state}</span>"
-            f"<span style='margin-left:8px;color:#555'>{detail}</span>"
-        )
-
-    def _update_buttons(self, st: dict[str, Any], logged_in: bool) -> None:
-        state = str(st.get("state", "uninitialized"))
+    def _update_buttons(self, status: dict[str, Any], logged_in: bool) -> None:
+        state = str(status.get("state", "uninitialized"))
         busy = self._busy()
         self.login_button.disabled = logged_in or "login" in busy
         self.logout_button.disabled = not logged_in or "logout" in busy
@@ -446,8 +449,8 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         )
         self.send_button.disabled = not logged_in
 
-    def _update_catchup(self, st: dict[str, Any]) -> None:
-        pending = bool(st.get("catchup_pending"))
+    def _update_catchup(self, status: dict[str, Any]) -> None:
+        pending = bool(status.get("catchup_pending"))
         got = self._live.source_counts.get("catchup", 0)
         if pending:
             if self._catchup_base is None:
@@ -477,41 +480,6 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             gap = " — older messages may be missing" if last.gap_possible else ""
             self.catchup_label.value = f"caught up: {last.delivered} messages in {last.pages} pages{gap}"
 
-    def _counters_html(self) -> str:
-        counts = sorted(self._live.counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        left, right = "<td style='text-align:left'>", "<td style='text-align:right'>"
-        rows = "".join(f"<tr>{left}{html.escape(name)}</td>{right}{n}</td></tr>" for name, n in counts[:15])
-        return (
-            "<table class='cometchat-counters'><tr><th style='text-align:left'>event</th>"
-            f"<th style='text-align:right'>count</th></tr>{rows}"
-            f"<tr>{left}<i>total</i></td>{right}{self._live.total}</td></tr></table>"
-        )
-
-    def _tail_html(self) -> str:
-        records = self._live.tail_records(self._tail_rows)
-        head = "".join(
-            f"<th style='text-align:left'>{h}</th>"
-            for h in ("time", "event", "sender", "receiver", "text / details", "source", "state")
-        )
-        body = []
-        for r in reversed(records):  # newest first
-            details = r.get("text") if r.get("text") is not None else r.get("extra")
-            cells = (
-                _clock(r.get("received_at")),
-                r.get("event") or "",
-                r.get("sender") or "",
-                r.get("receiver") or "",
-                _short(details),
-                r.get("source") or "",
-                r.get("state") or "",
-            )
-            body.append(
-                "<tr>"
-                + "".join(f"<td style='text-align:left'>{html.escape(str(c))}</td>" for c in cells)
-                + "</tr>"
-            )
-        return f"<table class='cometchat-tail'><tr>{head}</tr>{''.join(body)}</table>"
-
     def _render_plot(self, now: float) -> bytes | None:
         """The plot's new PNG, or None when the data did not change."""
         seconds, series = self._live.rates(_PLOT_WINDOW, now=now)
@@ -521,7 +489,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         self._plot_key = key
         self._last_plot = now
         if self._plotter is None:
-            self._plotter = _RatePlot()
+            self._plotter = RatePlot()
         started = time.perf_counter()
         png = self._plotter.render(seconds, series)
         # a render that costs more than the budget pushes the next one further out
@@ -535,7 +503,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         if not lines:
             return
         self.log_output.append_stdout(
-            "".join(f"{time.strftime('%H:%M:%S')} {session.scrub(line)}\n" for line in lines)
+            "".join(f"{time.strftime('%H:%M:%S')} {scrub(line)}\n" for line in lines)
         )
         outputs = self.log_output.outputs
         if len(outputs) > self._log_lines:
@@ -545,61 +513,3 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
     def log_text(self) -> str:
         """Everything currently in the log, as text."""
         return "".join(o.get("text", "") for o in self.log_output.outputs)
-
-
-class _RatePlot:
-    """Events per second by type (the ``top`` busiest, the rest as "other"), as PNG bytes.
-
-    One figure is built once and its lines updated in place, with fixed
-    margins: building a figure and ``tight_layout`` on every redraw took most
-    of the kernel thread while events streamed in.
-    """
-
-    def __init__(self, top: int = 5) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.top = top
-        self.fig = Figure(figsize=(5.2, 1.9), dpi=80)
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.fig.subplots_adjust(left=0.1, right=0.98, top=0.96, bottom=0.24)
-        ax = self.ax = self.fig.add_subplot()
-        ax.set_xlabel("seconds ago", fontsize=7)
-        ax.set_ylabel("events/s", fontsize=7)
-        ax.tick_params(labelsize=6)
-        self.lines = [ax.plot([], [], linewidth=1.2)[0] for _ in range(top)]
-        self.other = ax.plot([], [], linewidth=1.0, linestyle="--")[0]
-        self._labels: tuple[str, ...] = ()
-
-    def render(self, seconds: list[int], series: dict[str, list[int]]) -> bytes:
-        x = [s - seconds[-1] for s in seconds]
-        ranked = sorted(series.items(), key=lambda kv: -sum(kv[1]))
-        shown = ranked[: self.top]
-        rest = ranked[self.top :]
-        peak = 1
-        for line, item in zip(self.lines, shown + [None] * (self.top - len(shown)), strict=True):
-            line.set_visible(item is not None)
-            if item is not None:
-                name, counts = item
-                line.set_data(x, counts)
-                line.set_label(name)
-                peak = max(peak, *counts)
-        self.other.set_visible(bool(rest))
-        if rest:
-            other = [sum(v) for v in zip(*(c for _, c in rest), strict=True)]
-            self.other.set_data(x, other)
-            self.other.set_label("other")
-            peak = max(peak, *other)
-        self.ax.set_xlim(x[0], 0)
-        self.ax.set_ylim(0, peak * 1.1)
-        labels = tuple(name for name, _ in shown) + (("other",) if rest else ())
-        if labels != self._labels:
-            self._labels = labels
-            legend = self.ax.get_legend()
-            if legend is not None:
-                legend.remove()
-            if labels:
-                self.ax.legend(fontsize=6, loc="upper left", frameon=False)
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png")
-        return buf.getvalue()

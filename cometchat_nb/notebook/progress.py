@@ -13,19 +13,13 @@ from __future__ import annotations
 import sys
 from typing import Any, Literal, TextIO
 
-__all__ = ["ProgressBar", "in_kernel"]
+from .kernel import in_kernel
+
+__all__ = ["Mode", "ProgressBar"]
 
 Mode = Literal["auto", "widget", "text", "off"]
-
-
-def in_kernel() -> bool:
-    """True when running inside a Jupyter kernel (widgets can be displayed)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency of the notebook layer
-        return False
-    ip = get_ipython()
-    return ip is not None and getattr(ip, "kernel", None) is not None
+"""Where a progress bar shows: ``auto`` (widget in a kernel, text on a terminal, else
+nothing), ``widget``, ``text`` or ``off``."""
 
 
 class ProgressBar:

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from .._version import __version__
 from ..errors import InvalidArgumentError, ProtocolError, error_from_wire, short_repr
+from ..settings import REGIONS
 
 __all__ = [
     "API_VERSION",
@@ -32,6 +33,7 @@ __all__ = [
     "REGIONS",
     "SDK_HEADER",
     "SETTINGS_TLS_KEY",
+    "SETTINGS_TLS_KEY_OLD",
     "Cursor",
     "Endpoint",
     "Hosts",
@@ -53,11 +55,13 @@ __all__ = [
 JSON = dict[str, Any]
 
 API_VERSION: Final = "v3.0"
-REGIONS: Final = ("eu", "us", "in", "private")
 SDK_HEADER: Final = f"python@{__version__}"
-#: Key our embedded server adds to ``settings`` to say "plain http/ws, no TLS".
+#: Key our embedded server sets in ``settings`` (false: plain http/ws, no TLS): the
+#: official JS SDK's own settings key for it (``APP_SETTINGS.KEYS.CHAT_USE_SSL``).
 #: Absent (the CometChat cloud) means TLS, the JS SDK's hard-coded default.
-SETTINGS_TLS_KEY: Final = "CHAT_USE_TLS"
+SETTINGS_TLS_KEY: Final = "CHAT_USE_SSL"
+#: The key earlier versions of the embedded server sent instead; still read.
+SETTINGS_TLS_KEY_OLD: Final = "CHAT_USE_TLS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,7 +414,7 @@ class ServerSettings:
         port_i = _port(port)
         if port_i is None:
             raise ProtocolError(f"settings CHAT_WSS_PORT is not a port: {short_repr(port)}")
-        tls = obj.get(SETTINGS_TLS_KEY, True)
+        tls = obj.get(SETTINGS_TLS_KEY, obj.get(SETTINGS_TLS_KEY_OLD, True))
         return cls(
             client_api_host=str(need("CLIENT_API_HOST")),
             admin_api_host=str(need("ADMIN_API_HOST")),

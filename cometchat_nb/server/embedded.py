@@ -45,7 +45,9 @@ from typing import Any, TypeVar
 
 from ..protocol.frames import CloseCode
 from . import tls as tls_mod
-from .app import SERVER_DEVICE_ID, ChatServer, ServerConfig
+from .app import ChatServer
+from .config import SERVER_DEVICE_ID, ServerConfig
+from .service import auth, groups, messages, users
 
 __all__ = ["EmbeddedServer"]
 
@@ -341,7 +343,8 @@ class EmbeddedServer:
         metadata: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Create a user; returns its JSON. ``ERR_UID_ALREADY_EXISTS`` / ``ERR_BAD_REQUEST`` as ApiError."""
-        return self._call(lambda c: c.create_user(uid, name, role=role, metadata=metadata))
+        fields = users.UserFields(role=role, metadata=metadata)
+        return self._call(lambda c: users.create_user(c.service, uid, name, fields))
 
     def create_group(
         self,
@@ -356,19 +359,19 @@ class EmbeddedServer:
         """Create a group; ``owner`` (default: the first member) is its admin."""
         owner = owner or (members[0] if members else None)
         return self._call(
-            lambda c: c.create_group(
-                guid, name, group_type=type, owner=owner, members=list(members), password=password
+            lambda c: groups.create_group(
+                c.service, guid, name, group_type=type, owner=owner, members=list(members), password=password
             )
         )
 
     def add_friends(self, uid: str, friends: Iterable[str]) -> None:
         """Make ``uid`` friends with each of ``friends`` (both directions; unknown uids are skipped)."""
         wanted = list(friends)
-        self._call(lambda c: c.add_friends(uid, wanted))
+        self._call(lambda c: users.add_friends(c.service, uid, wanted))
 
     def issue_auth_token(self, uid: str) -> str:
         """A new auth token for ``uid`` (what ``POST users/{uid}/auth_tokens`` returns)."""
-        return self._call(lambda c: c.issue_auth_token(uid))
+        return self._call(lambda c: auth.issue_auth_token(c.service, uid))
 
     def send_message(
         self,
@@ -391,7 +394,7 @@ class EmbeddedServer:
             "type": "text",
             "data": data,
         }
-        return self._call(lambda c: c.post_message(sender, body, SERVER_DEVICE_ID))
+        return self._call(lambda c: messages.post_message(c.service, sender, body, SERVER_DEVICE_ID))
 
     def send_custom_message(
         self,
@@ -410,7 +413,7 @@ class EmbeddedServer:
             "type": custom_type,
             "data": {"customData": custom_data},
         }
-        return self._call(lambda c: c.post_message(sender, body, SERVER_DEVICE_ID))
+        return self._call(lambda c: messages.post_message(c.service, sender, body, SERVER_DEVICE_ID))
 
     def push_frames(self, uid: str, frames: Sequence[str]) -> int:
         """Send pre-encoded text frames, in order, to every socket of ``uid``
@@ -447,7 +450,30 @@ class EmbeddedServer:
         (try again later), so clients treat it as retryable."""
         self._call(lambda c: c.refuse_next_auths(n))
 
+    def rest_outage(self, route: str | None, *, hold: bool = False) -> None:
+        """A REST outage that leaves the sockets up: every request to ``route`` (method
+        and pattern, e.g. ``"GET messages"`` — the catch-up pages) is answered 503
+        ``ERR_SERVICE_UNAVAILABLE``. With ``hold=True`` each one first waits until
+        :meth:`release_rest` lets it fail, so a test can act while a request is in
+        flight (:meth:`wait_rest_held`). ``None`` ends the outage; requests still
+        waiting are then answered normally."""
+        self._call(lambda c: c.rest_outage(route, hold=hold))
+
+    def release_rest(self, n: int = 1) -> None:
+        """Let ``n`` requests held by :meth:`rest_outage` (waiting now or arriving later) fail."""
+        self._call(lambda c: c.release_rest(n))
+
+    def wait_rest_held(self, n: int = 1, timeout: float = 10.0) -> bool:
+        """Block until at least ``n`` requests wait at a held :meth:`rest_outage`
+        (False after ``timeout`` seconds). Call it from a thread other than the server's."""
+        core = self._core
+        if core is None:
+            raise RuntimeError("the server is not running: call start() first")
+        if self._on_loop_thread():
+            raise RuntimeError("wait_rest_held() would block the server's own loop")
+        return core.wait_rest_held(n, timeout)
+
     def revoke_tokens(self, uid: str) -> int:
         """Revoke every auth token of ``uid`` and close their sockets with 4003;
         returns how many tokens were revoked."""
-        return self._call(lambda c: c.revoke_tokens(uid))
+        return self._call(lambda c: auth.revoke_tokens(c.service, uid))

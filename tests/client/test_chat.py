@@ -3,6 +3,7 @@ typing, receipts, presence, groups, edits/deletes, history, outbound queue."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from cometchat_nb import (
@@ -11,6 +12,7 @@ from cometchat_nb import (
     CustomMessage,
     Group,
     InvalidArgumentError,
+    MemorySessionStore,
     StateError,
     TextMessage,
     TypingIndicator,
@@ -18,7 +20,7 @@ from cometchat_nb import (
 from cometchat_nb.errors import ApiError, ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, Recorder
+from .conftest import WAIT, MakeClient, Recorder, settings_for
 
 S = ConnectionState
 
@@ -167,3 +169,43 @@ async def test_group_creation_and_bad_arguments(make_client: MakeClient) -> None
     with pytest.raises(ApiError) as info2:
         await alice.send_message(TextMessage("no-such-user", "x", "user"))
     assert info2.value.code == ErrorCode.UID_NOT_FOUND
+
+
+class _Recording(httpx.AsyncBaseTransport):
+    """A real HTTP transport that remembers every request URL."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.urls: list[httpx.URL] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.urls.append(request.url)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_users_status_filter_sends_the_clouds_values(server: EmbeddedServer) -> None:
+    """``setStatus("online")`` asks for ``status=available``, as the official SDKs
+    send ``USER_STATUS.ONLINE`` and the cloud takes it; a bad status is refused here."""
+    transport = _Recording()
+    client = Client(
+        server.app_id, settings_for(server), store=MemorySessionStore(), backoff=lambda _n: 0.0,
+        transport=transport,
+    )  # fmt: skip
+    try:
+        await client.init()
+        await client.login("superhero1", server.auth_key)
+        await client.wait_for_state(S.CONNECTED, timeout=WAIT)
+        for word, wire, online in (("online", "available", True), ("offline", "offline", False)):
+            users = await client.users_request().setStatus(word).build().fetch_next()
+            (url,) = [u for u in transport.urls if u.path == "/v3.0/users"][-1:]
+            assert url.params["status"] == wire
+            assert users and {u.getStatus() for u in users} == {"online" if online else "offline"}
+            assert ("superhero1" in {u.uid for u in users}) is online
+        assert client.users_request().set_status("available").set_status("OFFLINE") is not None
+        with pytest.raises(InvalidArgumentError):
+            client.users_request().setStatus("busy")
+    finally:
+        await client.close()

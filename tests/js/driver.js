@@ -21,7 +21,16 @@
 // Commands are ONE JSON object per stdin line, e.g.
 //   {"cmd":"sendMessage","to":"superhero2","text":"hi"}   {"cmd":"startTyping","to":"superhero2"}
 //   {"cmd":"fetchPrevious","uid":"superhero2","limit":30}  {"cmd":"disconnect"}  {"cmd":"exit"}
+//   {"cmd":"fetchUsers","status":"ONLINE"}  (a key of CometChat.USER_STATUS)  {"cmd":"getAppSettings"}
 // Every command answers exactly one {"event":"result","step":<cmd>,"ok":true|false,...} line.
+//
+// Feature plug-ins: every tests/js/commands/*.js (loaded in name order) exports
+//   module.exports = (ctx) => ({ commands: {...}, messageListener: {...}, userListener: {...},
+//                                groupListener: {...} })
+// where ctx = { CometChat, emit, need, receiverType, received, uidOf, messageJson, userJson,
+// typingJson, receiptJson, errorInfo }. Its commands join the table below (a name may not be
+// defined twice), and its listener callbacks join the driver's listeners (same rule), so each
+// feature's driver code lives in its own file.
 // stdin EOF ends the process (code 0); the watchdog, an uncaught exception or an unhandled
 // rejection end it with a non-zero code.
 //
@@ -304,6 +313,25 @@ function userJson(u) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// feature plug-ins (tests/js/commands/*.js)
+
+const plugins = { commands: {}, messageListener: {}, userListener: {}, groupListener: {} };
+
+function loadPlugins(ctx) {
+  const dir = path.join(__dirname, "commands");
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".js")).sort() : [];
+  for (const file of files) {
+    const part = require(path.join(dir, file))(ctx);
+    for (const kind of Object.keys(plugins)) {
+      for (const [name, fn] of Object.entries(part[kind] || {})) {
+        if (name in plugins[kind]) throw new Error(`${file}: ${kind}.${name} is defined twice`);
+        plugins[kind][name] = fn;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // listeners
 
 const LID = "cometchat-nb-driver";
@@ -332,6 +360,7 @@ function addListeners() {
       onMessageDeleted: (m) => emit({ event: "onMessageDeleted", ...messageJson(m) }),
       onMessagesDelivered: (r) => emit({ event: "onMessagesDelivered", ...receiptJson(r) }),
       onMessagesRead: (r) => emit({ event: "onMessagesRead", ...receiptJson(r) }),
+      ...plugins.messageListener,
     }),
   );
   CometChat.addUserListener(
@@ -339,6 +368,7 @@ function addListeners() {
     new CometChat.UserListener({
       onUserOnline: (u) => emit({ event: "onUserOnline", ...userJson(u) }),
       onUserOffline: (u) => emit({ event: "onUserOffline", ...userJson(u) }),
+      ...plugins.userListener,
     }),
   );
   CometChat.addGroupListener(
@@ -348,6 +378,18 @@ function addListeners() {
         emit({ event: "onGroupMemberJoined", action: action.getAction(), uid: uidOf(user), guid: group.getGuid() }),
       onGroupMemberLeft: (action, user, group) =>
         emit({ event: "onGroupMemberLeft", action: action.getAction(), uid: uidOf(user), guid: group.getGuid() }),
+      onGroupMemberScopeChanged: (action, user, newScope, oldScope, group) =>
+        emit({
+          event: "onGroupMemberScopeChanged",
+          id: String(action.getId()),
+          action: action.getAction(),
+          uid: uidOf(user),
+          by: uidOf(action.getActionBy()),
+          newScope,
+          oldScope,
+          guid: group.getGuid(),
+        }),
+      ...plugins.groupListener,
     }),
   );
   CometChat.addLoginListener(
@@ -454,8 +496,13 @@ const commands = {
     return { user: user ? userJson(user) : null };
   },
   async fetchUsers(cmd) {
-    const request = new CometChat.UsersRequestBuilder().setLimit(cmd.limit || 30).build();
-    return { users: (await request.fetchNext()).map(userJson) };
+    // cmd.status: "ONLINE" | "OFFLINE", a key of the SDK's own CometChat.USER_STATUS
+    const builder = new CometChat.UsersRequestBuilder().setLimit(cmd.limit || 30);
+    if (cmd.status) builder.setStatus(CometChat.USER_STATUS[cmd.status]);
+    return { users: (await builder.build().fetchNext()).map(userJson) };
+  },
+  async getAppSettings() {
+    return { settings: await CometChat.getAppSettings() };
   },
   async startTyping(cmd) {
     need(cmd, "to");
@@ -542,6 +589,24 @@ const commands = {
     return {};
   },
 };
+
+loadPlugins({
+  CometChat,
+  emit,
+  need,
+  receiverType,
+  received,
+  uidOf,
+  messageJson,
+  userJson,
+  typingJson,
+  receiptJson,
+  errorInfo,
+});
+for (const [name, fn] of Object.entries(plugins.commands)) {
+  if (name in commands) throw new Error(`command ${name} is defined twice`);
+  commands[name] = fn;
+}
 
 // Commands run one at a time, in arrival order.
 let chain = Promise.resolve();

@@ -1,6 +1,6 @@
 """Fixtures for the notebook layer: a real InteractiveShell with the extension loaded,
-an isolated environment (no real config file, key or data directory), and clean-up
-that leaves no SDK, server or panel behind.
+an isolated environment (no real config file, key or data directory), a control panel
+that is closed afterwards, and clean-up that leaves no SDK, server or panel behind.
 
 Nothing here sleeps: waits are bounded waits on events (LiveFrame.wait_for,
 CometChat.waitForState, ControlPanel.wait_idle).
@@ -9,14 +9,17 @@ CometChat.waitForState, ControlPanel.wait_idle).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from cometchat_nb.notebook import session
+from cometchat_nb.notebook import ControlPanel, session
+from cometchat_nb.notebook.config import DEFAULT_MAX_ROWS, DEFAULT_UI_HZ
+from cometchat_nb.notebook.kernel import KERNEL_SWITCH_INTERVAL
 
 WAIT = 10.0
 
@@ -32,9 +35,31 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         yield tmp_path
     finally:
         session.shutdown()
-        session.configure(
-            max_rows=100_000, keep_raw=False, ui_hz=4.0, switch_interval=session.KERNEL_SWITCH_INTERVAL
-        )
+        session.configure(max_rows=DEFAULT_MAX_ROWS, keep_raw=False, switch_interval=KERNEL_SWITCH_INTERVAL)
+        ControlPanel.set_default_ui_hz(DEFAULT_UI_HZ)
+
+
+@pytest.fixture
+def make_panel() -> Iterator[Callable[..., ControlPanel]]:
+    """``make_panel(**kwargs)`` builds a ControlPanel; every panel built is closed afterwards."""
+    made: list[ControlPanel] = []
+
+    def make(**kwargs: Any) -> ControlPanel:
+        panel = ControlPanel(**kwargs)
+        made.append(panel)
+        return panel
+
+    try:
+        yield make
+    finally:
+        for panel in made:
+            panel.close()
+
+
+@pytest.fixture
+def panel(make_panel: Callable[..., ControlPanel]) -> ControlPanel:
+    """A ControlPanel without the plot (closed afterwards)."""
+    return make_panel(plot=False)
 
 
 @pytest.fixture(scope="session")

@@ -17,56 +17,11 @@ from cometchat_nb import CometChat
 from cometchat_nb import TimeoutError as SdkTimeoutError
 from cometchat_nb.client.client import CatchupResult
 from cometchat_nb.client.dispatch import Event
-from cometchat_nb.errors import AuthError
-from cometchat_nb.models import MessageReceipt, TypingIndicator, User, message_from_wire
-from cometchat_nb.notebook import COLUMNS, DICTIONARY_COLUMNS, LiveFrame, event_name
-from cometchat_nb.notebook.live_frame import SCHEMA, _table_to_pandas
-from cometchat_nb.protocol.states import ConnectionState, ConnectionStateChange
+from cometchat_nb.models import TypingIndicator, User
+from cometchat_nb.notebook import COLUMNS, DICTIONARY_COLUMNS, SCHEMA, LiveFrame
+from cometchat_nb.notebook.arrow import to_pandas
 
-T0 = 1_700_000_000.0
-
-EXPECTED_DTYPES = {
-    "received_at": "datetime64[ns, UTC]",
-    "event": "category",
-    "kind": "category",
-    "category": "category",
-    "type": "category",
-    "message_id": "string[pyarrow]",
-    "conversation_id": "category",
-    "sender": "category",
-    "receiver": "category",
-    "receiver_type": "category",
-    "text": "string[pyarrow]",
-    "source": "category",
-    "sent_at": "datetime64[ns, UTC]",
-    "state": "category",
-    "extra": "string[pyarrow]",
-    "raw": "string[pyarrow]",
-}
-
-
-def text_event(i: int, text: str | None = None, *, sender: str = "superhero2", **data: Any) -> Event:
-    body: dict[str, Any] = {
-        "id": str(i),
-        "conversationId": f"superhero1_user_{sender}",
-        "sender": sender,
-        "receiver": "superhero1",
-        "receiverType": "user",
-        "category": "message",
-        "type": "text",
-        "data": {"text": text if text is not None else f"message {i}", **data},
-        "sentAt": int(T0) + i,
-    }
-    return Event("message", "onTextMessageReceived", (message_from_wire(body),), T0 + i)
-
-
-def check_dtypes(df: pd.DataFrame) -> None:
-    assert list(df.columns) == list(COLUMNS)
-    assert {c: str(t) for c, t in df.dtypes.items()} == EXPECTED_DTYPES
-    assert not any(pd.api.types.is_object_dtype(t) for t in df.dtypes), "no object columns"
-    for name in DICTIONARY_COLUMNS:
-        assert not pd.api.types.is_object_dtype(df[name].cat.categories.dtype)
-    assert isinstance(df["text"].dtype, pd.ArrowDtype)
+from .samples import T0, check_dtypes, text_event
 
 
 def test_schema_and_dtypes_are_exactly_as_documented() -> None:
@@ -80,20 +35,6 @@ def test_schema_and_dtypes_are_exactly_as_documented() -> None:
         small(text_event(i))
     check_dtypes(small.df)  # batches + tail
     assert [f.name for f in SCHEMA] == list(COLUMNS)
-
-
-def test_event_names_are_snake_case_without_prefix() -> None:
-    assert event_name("onTextMessageReceived") == "text_message_received"
-    assert event_name("onTypingStarted") == "typing_started"
-    assert event_name("onMessagesDelivered") == "messages_delivered"
-    assert event_name("onUserOnline") == "user_online"
-    assert event_name("onGroupMemberJoined") == "group_member_joined"
-    assert event_name("onMessageEdited") == "message_edited"
-    assert event_name("onStateChange") == "state_change"
-    assert event_name("inConnecting") == "connecting"
-    assert event_name("onCatchupFinished") == "catchup_finished"
-    assert event_name("loginSuccess") == "login_success"
-    assert event_name("text_message_received") == "text_message_received"
 
 
 def test_a_text_message_row() -> None:
@@ -119,102 +60,6 @@ def test_a_text_message_row() -> None:
     assert pd.isna(row["state"])
     assert json.loads(row["extra"]) == {"metadata": {"mood": "happy"}}
     assert pd.isna(row["raw"])  # keep_raw=False
-
-
-def test_rows_of_other_payloads() -> None:
-    live = LiveFrame(keep_raw=True)
-    now = T0
-    typing = TypingIndicator("superhero1", "user", sender=User("superhero2"))
-    receipt = MessageReceipt(
-        message_id="9",
-        sender=User("superhero2"),
-        receiver_id="superhero1",
-        receiver_type="user",
-        receipt_type="read",
-        timestamp=int(T0),
-    )
-    change = ConnectionStateChange(
-        previous=ConnectionState.CONNECTED,
-        current=ConnectionState.DISCONNECTED,
-        reason="server asked to reconnect",
-        reason_code="4000",
-        attempt=2,
-        retry_in=1.5,
-        at=now,
-    )
-    result = CatchupResult(delivered=3, pages=1, gap_possible=False, from_id="5", to_id="8")
-    custom = message_from_wire(
-        {
-            "id": "12",
-            "sender": "superhero3",
-            "receiver": "supergroup",
-            "receiverType": "group",
-            "category": "custom",
-            "type": "location",
-            "data": {"customData": {"lat": 1.5}},
-        }
-    )
-    events = [
-        Event("message", "onTypingStarted", (typing,), now),
-        Event("message", "onMessagesRead", (receipt,), now),
-        Event("user", "onUserOnline", (User("superhero3", name="Spiderman", status="online"),), now),
-        Event("connection", "onStateChange", (change,), now),
-        Event("connection", "inConnecting", (), now),
-        Event("connection", "onConnected", (), now),
-        Event("connection", "onCatchupFinished", (result,), now),
-        Event(
-            "connection", "onConnectionError", (AuthError("bad key", code="AUTH_ERR_APIKEY_NOT_FOUND"),), now
-        ),
-        Event("login", "loginSuccess", (User("superhero1", name="Iron Man"),), now),
-        Event("login", "logoutSuccess", (), now),
-        Event("message", "onCustomMessageReceived", (custom,), now),
-        Event("message", "onSomethingNew", (object(),), now),
-    ]
-    live.extend(events)
-    df = live.df
-    check_dtypes(df)
-    rows = {r["event"]: r for r in df.to_dict("records")}
-    t = rows["typing_started"]
-    assert (t["sender"], t["receiver"], t["receiver_type"]) == ("superhero2", "superhero1", "user")
-    r = rows["messages_read"]
-    assert (r["message_id"], r["sender"]) == ("9", "superhero2")
-    assert json.loads(r["extra"]) == {"receiptType": "read", "timestamp": int(T0)}
-    u = rows["user_online"]
-    assert u["sender"] == "superhero3" and json.loads(u["extra"])["status"] == "online"
-    s = rows["state_change"]
-    assert s["state"] == "disconnected"
-    assert json.loads(s["extra"]) == {
-        "previous": "connected",
-        "reason": "server asked to reconnect",
-        "reasonCode": "4000",
-        "attempt": 2,
-        "retryIn": 1.5,
-    }
-    assert rows["connecting"]["state"] == "connecting"
-    assert rows["connected"]["state"] == "connected"
-    c = json.loads(rows["catchup_finished"]["extra"])
-    assert (c["delivered"], c["pages"], c["gapPossible"]) == (3, 1, False)
-    e = json.loads(rows["connection_error"]["extra"])
-    assert e == {"code": "AUTH_ERR_APIKEY_NOT_FOUND", "message": "bad key"}
-    assert rows["login_success"]["sender"] == "superhero1"
-    assert pd.isna(rows["logout_success"]["extra"])
-    cu = rows["custom_message_received"]
-    assert (cu["category"], cu["type"], cu["receiver_type"]) == ("custom", "location", "group")
-    assert json.loads(cu["extra"]) == {"customData": {"lat": 1.5}}
-    assert json.loads(cu["raw"])["data"]["customData"] == {"lat": 1.5}  # keep_raw=True
-    assert rows["something_new"]["kind"] == "message"  # unknown payloads still make a row
-    assert all(isinstance(v, str) for v in df["raw"].dropna())
-
-
-def test_values_of_the_wrong_type_do_not_break_a_batch() -> None:
-    live = LiveFrame(chunk_rows=2)
-    odd_user = User(uid=12345)  # type: ignore[arg-type]  # models do not check types at runtime
-    live(Event("user", "onUserOnline", (odd_user,), T0))
-    live(text_event(1))
-    live(Event("message", "onTextMessageReceived", (message_from_wire({"id": "2", "sentAt": 10**30}),), T0))
-    df = live.df
-    check_dtypes(df)
-    assert df["sender"].iloc[0] == "12345" and pd.isna(df["sent_at"].iloc[2])
 
 
 def test_rolling_bound_keeps_the_newest_rows() -> None:
@@ -256,7 +101,7 @@ def test_snapshots_are_cached_incremental_and_independent() -> None:
         if i % 13 == 0:
             live.df  # noqa: B018 - interleave reads so the incremental path runs
     incremental = live.df
-    fresh = _table_to_pandas(live.to_arrow())
+    fresh = to_pandas(live.to_arrow())
     check_dtypes(incremental)
     pd.testing.assert_frame_equal(
         incremental.astype({c: str for c in DICTIONARY_COLUMNS}),
@@ -382,10 +227,11 @@ def test_append_is_o1_and_keeps_no_message_objects() -> None:
     event = text_event(1)
     for _ in range(250):
         live(event)
-    # frozen batches hold Arrow data only; the unfrozen lists hold plain values
+    # frozen batches hold Arrow data only; the unfrozen rows hold plain values
     usage = live.memory_usage()
-    assert usage["rows"] == 250 and usage["batches"] > 0
-    assert all(v is None or type(v) in (str, int, float) for col in live._cols for v in col)
+    assert usage["rows"] == 250 and usage["batches"] > 0 and usage["lists"] > 0
+    unfrozen = live.tail_records(50)  # the 50 rows not frozen yet, as stored
+    assert all(v is None or type(v) in (str, int, float) for r in unfrozen for v in r.values())
 
 
 def test_rates_for_the_plot() -> None:
@@ -436,3 +282,32 @@ def test_repr_html_shows_the_tail() -> None:
     live(text_event(1, "<b>not bold</b>"))
     html = live._repr_html_()
     assert "&lt;b&gt;not bold&lt;/b&gt;" in html and "LiveFrame" in html
+
+
+def test_an_unreadable_payload_still_makes_a_row() -> None:
+    live = LiveFrame()
+    broken = CatchupResult(  # finished_at is not a number: its extractor raises
+        delivered=1,
+        pages=1,
+        gap_possible=False,
+        from_id="1",
+        to_id="2",
+        finished_at="soon",  # type: ignore[arg-type]
+    )
+    live(Event("connection", "onCatchupFinished", (broken,), T0))
+    live(text_event(1))
+    df = live.df
+    check_dtypes(df)
+    assert list(df["event"]) == ["catchup_finished", "text_message_received"]
+    assert "could not read the event" in json.loads(df["extra"].iloc[0])["error"]
+
+
+def test_a_row_costs_little_memory() -> None:
+    """The budget of bench/bench_liveframe.py (~75 B/event at 1 M events), loosely, on a
+    small frame: well under 400 bytes per text message in the DataFrame and the buffer."""
+    live = LiveFrame(max_rows=None, chunk_rows=1000)
+    live.extend(text_event(i, sender=f"user{i % 50}") for i in range(5000))
+    df = live.df
+    assert int(df.memory_usage(deep=True).sum()) / len(df) < 400
+    usage = live.memory_usage()
+    assert usage["total"] / usage["rows"] < 400

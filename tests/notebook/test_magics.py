@@ -13,8 +13,10 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from cometchat_nb import CometChat, StateError
+from cometchat_nb import AppSettings, CometChat, StateError
 from cometchat_nb.notebook import SimulatedUser, session
+from cometchat_nb.notebook.config import DEFAULT_MAX_ROWS, DEFAULT_UI_HZ
+from cometchat_nb.notebook.kernel import KERNEL_SWITCH_INTERVAL
 from cometchat_nb.notebook.magics import CometChatMagics
 from cometchat_nb.protocol.states import ConnectionState
 
@@ -189,7 +191,7 @@ def test_config_traits(ip: InteractiveShell, caplog: pytest.LogCaptureFixture) -
     assert len(ip.run_line_magic("cometchat_events", "")) == 10
 
     ip.run_line_magic("config", "CometChatMagics.region = 'mars'")
-    assert "region must be one of eu, us, in, got 'mars'" in caplog.text  # %config logs the error
+    assert "unknown region 'mars': choose one of eu, us, in" in caplog.text  # %config logs the error
     assert magics_of(ip).region == ""  # unchanged: the config file's region, else eu
     ip.run_line_magic("config", "CometChatMagics.region = 'US'")
     assert magics_of(ip).region == "us"
@@ -199,6 +201,38 @@ def test_config_traits(ip: InteractiveShell, caplog: pytest.LogCaptureFixture) -
     ip.run_line_magic("config", "CometChatMagics.ui_hz = 2")
     assert pnl.ui_hz == 2.0
     assert ip.run_line_magic("config", "CometChatMagics.max_rows") == 10
+    # one validator per setting: the same message as session.configure / ControlPanel / LiveFrame
+    ip.run_line_magic("config", "CometChatMagics.ui_hz = 61")
+    assert "ui_hz must be a number within (0, 60], got 61" in caplog.text and pnl.ui_hz == 2.0
+    ip.run_line_magic("config", "CometChatMagics.max_rows = 0")
+    assert "max_rows must be a positive integer or None, got 0" in caplog.text and live.max_rows == 10
+
+
+def test_traits_default_to_the_one_home(ip: InteractiveShell) -> None:
+    magics = magics_of(ip)
+    defaults = AppSettings()
+    assert (magics.connect_timeout, magics.reconnect_min_delay, magics.reconnect_max_delay) == (
+        defaults.connect_timeout,
+        defaults.reconnect_min_delay,
+        defaults.reconnect_max_delay,
+    )
+    assert magics.auto_connect is defaults.auto_establish_socket_connection
+    assert (magics.max_rows, magics.ui_hz) == (DEFAULT_MAX_ROWS, DEFAULT_UI_HZ)
+    assert magics.switch_interval == KERNEL_SWITCH_INTERVAL
+    assert session.live_frame().max_rows == DEFAULT_MAX_ROWS
+    ip.run_line_magic("cometchat_init", "--local")
+    settings = CometChat.client().settings
+    assert (settings.reconnect_min_delay, settings.reconnect_max_delay) == (
+        defaults.reconnect_min_delay,
+        defaults.reconnect_max_delay,
+    )
+    ip.run_line_magic("config", "CometChatMagics.reconnect_max_delay = 3.5")
+    ip.run_line_magic("cometchat_init", "--local")
+    assert CometChat.client().settings.reconnect_max_delay == 3.5
+
+
+def test_every_magic_is_a_subcommand(ip: InteractiveShell) -> None:
+    assert magics_of(ip).subcommands() == sorted(name.removeprefix("cometchat_") for name in MAGICS)
 
 
 def test_init_uses_traits_and_config_file(ip: InteractiveShell, isolated: Any) -> None:

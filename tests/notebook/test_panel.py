@@ -7,16 +7,19 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from cometchat_nb import CometChat
+from cometchat_nb import CometChat, InvalidArgumentError
 from cometchat_nb.client.dispatch import Event
 from cometchat_nb.notebook import ControlPanel, SimulatedUser, session
 from cometchat_nb.protocol.states import ConnectionState
 
 from .conftest import WAIT
+
+MakePanel = Callable[..., ControlPanel]
 
 
 def badge_state(panel: ControlPanel) -> str:
@@ -37,8 +40,8 @@ def local_manual() -> None:
     session.init(local=True, manual=True, backoff=lambda attempt: 0.0)
 
 
-def test_buttons_drive_the_session(local_manual: None) -> None:
-    panel = ControlPanel(ui_hz=4)
+def test_buttons_drive_the_session(local_manual: None, make_panel: MakePanel) -> None:
+    panel = make_panel(ui_hz=4)
     assert not panel.scheduled  # no running loop here: refresh() is called by hand
     server = session.local_server()
     assert server is not None
@@ -89,13 +92,11 @@ def test_buttons_drive_the_session(local_manual: None) -> None:
     settle(panel)
     assert CometChat.getLoggedInUser() is None
     assert not panel.login_button.disabled and panel.logout_button.disabled and panel.send_button.disabled
-    panel.close()
-    assert panel.closed
 
 
-def test_login_button_initialises_the_local_server_session() -> None:
-    server = session._ensure_local_server(None)  # a local server, but no init yet
-    panel = ControlPanel(plot=False)
+def test_login_button_initialises_the_local_server_session(panel: ControlPanel) -> None:
+    server = session.start_local_server()  # a local server, but no init yet
+    panel.refresh()
     assert badge_state(panel) == "uninitialized"
     assert panel.connect_button.disabled and panel.logout_button.disabled
     panel.app_id_field.value = server.app_id
@@ -106,11 +107,9 @@ def test_login_button_initialises_the_local_server_session() -> None:
     CometChat.waitForState(ConnectionState.CONNECTED, timeout=WAIT)  # auto mode by default
     panel.refresh()
     assert badge_state(panel) == "connected"
-    panel.close()
 
 
-def test_errors_go_to_the_log_without_secrets(local_manual: None) -> None:
-    panel = ControlPanel(plot=False)
+def test_errors_go_to_the_log_without_secrets(local_manual: None, panel: ControlPanel) -> None:
     panel.login_button.click()  # no uid
     assert "enter a UID first" in panel.log_text
     panel.uid_field.value = "superhero1"
@@ -123,12 +122,11 @@ def test_errors_go_to_the_log_without_secrets(local_manual: None) -> None:
     assert CometChat.getLoggedInUser() is None
     panel.send_button.click()
     assert "enter a receiver and a text" in panel.log_text
-    panel.close()
 
 
 def test_panel_mirrors_magics_and_code(local_manual: None) -> None:
-    panel = session.panel()
-    assert session.panel() is panel  # one per kernel
+    panel = ControlPanel.shared()
+    assert ControlPanel.shared() is panel  # one per kernel
     session.login("superhero4")
     session.connect()
     panel.refresh()
@@ -141,19 +139,29 @@ def test_panel_mirrors_magics_and_code(local_manual: None) -> None:
     panel.refresh()
     assert panel.app_id_field.value == session.current().app_id  # type: ignore[union-attr]
     panel.close()
-    assert session.panel() is not panel  # a closed panel is replaced
+    again = ControlPanel.shared()
+    assert again is not panel and not again.closed  # a closed panel is replaced
+    session.shutdown()  # the session closes the kernel's panel (a closer it registered)
+    assert again.closed
 
 
-def test_retry_countdown_in_the_badge(local_manual: None) -> None:
-    panel = ControlPanel(plot=False)
-    status = {"state": "disconnected", "uid": "u", "attempt": 3, "retry_in": 5.0, "since": 1000.0}
-    panel._update_badge(status, now=1002.0)
-    assert "attempt 3" in panel.status_badge.value and "retry in 3.0 s" in panel.status_badge.value
-    panel.close()
+def test_ui_hz_belongs_to_the_panel(local_manual: None, make_panel: MakePanel) -> None:
+    shared = ControlPanel.shared()
+    ControlPanel.set_default_ui_hz(2)
+    assert shared.ui_hz == 2.0 and make_panel(plot=False).ui_hz == 2.0  # the kernel's panel and new ones
+    assert make_panel(plot=False, ui_hz=10).ui_hz == 10.0
+    assert ControlPanel.shared(ui_hz=8) is shared and shared.ui_hz == 8.0
+    for bad in (0, -1, 61, True, float("nan")):
+        with pytest.raises(InvalidArgumentError, match="ui_hz must be a number within"):
+            ControlPanel.set_default_ui_hz(bad)
+        with pytest.raises(InvalidArgumentError):
+            shared.ui_hz = bad
+        with pytest.raises(InvalidArgumentError):
+            make_panel(ui_hz=bad)
+    assert shared.ui_hz == 8.0
 
 
-def test_catch_up_progress(local_manual: None) -> None:
-    panel = ControlPanel(plot=False)
+def test_catch_up_progress(local_manual: None, panel: ControlPanel) -> None:
     session.login("superhero1")
     session.connect()
     session.disconnect()
@@ -166,11 +174,9 @@ def test_catch_up_progress(local_manual: None) -> None:
     panel.refresh()
     assert "caught up: 4 messages" in panel.catchup_label.value
     assert panel.catchup_bar.bar_style == "success"
-    panel.close()
 
 
-def test_catch_up_quicker_than_a_refresh_is_shown(local_manual: None) -> None:
-    panel = ControlPanel(plot=False)
+def test_catch_up_quicker_than_a_refresh_is_shown(local_manual: None, panel: ControlPanel) -> None:
     session.login("superhero1")
     session.connect()
     session.disconnect()
@@ -189,11 +195,10 @@ def test_catch_up_quicker_than_a_refresh_is_shown(local_manual: None) -> None:
     session.connect()  # nothing missed: nothing new to show
     panel.refresh()
     assert panel.catchup_label.value == ""
-    panel.close()
 
 
-def test_plot_is_a_png_redrawn_at_most_once_a_second(local_manual: None) -> None:
-    panel = ControlPanel()
+def test_plot_is_a_png_redrawn_at_most_once_a_second(local_manual: None, make_panel: MakePanel) -> None:
+    panel = make_panel()
     first = panel.plot_image.value
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
     live = session.live_frame()
@@ -204,11 +209,9 @@ def test_plot_is_a_png_redrawn_at_most_once_a_second(local_manual: None) -> None
     panel._last_plot -= panel._plot_period  # as if the redraw period had passed
     panel.refresh()
     assert panel.plot_image.value != first and panel.plot_image.value[:4] == b"\x89PNG"
-    panel.close()
 
 
-def test_no_widget_is_touched_off_the_kernel_thread(local_manual: None) -> None:
-    panel = ControlPanel(plot=False)
+def test_no_widget_is_touched_off_the_kernel_thread(local_manual: None, panel: ControlPanel) -> None:
     threads: set[str] = set()
 
     def record(_change: Any) -> None:
@@ -223,13 +226,12 @@ def test_no_widget_is_touched_off_the_kernel_thread(local_manual: None) -> None:
         session.live_frame().wait_for(count=5, event="text_message_received", timeout=WAIT)
     settle(panel)
     assert threads == {threading.main_thread().name}
-    panel.close()
 
 
-async def test_timer_refreshes_on_the_running_loop(local_manual: None) -> None:
+async def test_timer_refreshes_on_the_running_loop(local_manual: None, make_panel: MakePanel) -> None:
     loop = asyncio.get_running_loop()
     ticked = asyncio.Event()
-    panel = ControlPanel(ui_hz=50, plot=False)  # created on this thread, inside a running loop
+    panel = make_panel(ui_hz=50, plot=False)  # created on this thread, inside a running loop
     assert panel.scheduled
     handle = panel._handle
     assert handle is not None and handle.when() - loop.time() <= 1 / 50 + 1e-3
@@ -249,8 +251,7 @@ async def test_timer_refreshes_on_the_running_loop(local_manual: None) -> None:
     assert not panel.scheduled and panel.closed
 
 
-def test_close_is_idempotent_and_closes_children(local_manual: None) -> None:
-    panel = ControlPanel(plot=False)
+def test_close_is_idempotent_and_closes_children(local_manual: None, panel: ControlPanel) -> None:
     children = panel._all_widgets()
     panel.close()
     panel.close()

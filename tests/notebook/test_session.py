@@ -1,18 +1,17 @@
-"""The session functions behind the magics: where secrets come from and that they are
-scrubbed, history with a progress bar, the waiting helpers, errors, SimulatedUser."""
+"""The session functions behind the magics: where auth keys come from and that they are
+scrubbed, the local server, the waiting helpers, sending, events, errors, closers."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
 from cometchat_nb import CometChat, InvalidArgumentError, StateError
 from cometchat_nb import TimeoutError as SdkTimeoutError
-from cometchat_nb.notebook import ProgressBar, SimulatedUser, session
+from cometchat_nb.notebook import SimulatedUser, session
+from cometchat_nb.notebook.secrets import scrub
 from cometchat_nb.protocol.states import ConnectionState
-from cometchat_nb.server import EmbeddedServer
 
 from .conftest import WAIT
 
@@ -29,20 +28,7 @@ def test_auth_key_sources_in_order(isolated: Path, monkeypatch: pytest.MonkeyPat
     assert server is not None
     assert session.resolve_auth_key() == server.auth_key  # the local server's key wins over env/file
     for secret in ("key-from-file", "key-from-env", server.auth_key):
-        assert session.scrub(f"x {secret} y") == "x *** y"
-
-
-def test_config_file_errors_and_defaults(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert session.read_config() == {}
-    (isolated / "config.ini").write_text("not an ini file")
-    with pytest.raises(InvalidArgumentError) as info:
-        session.read_config()
-    assert "config.ini" in str(info.value)
-    (isolated / "config.ini").write_text("[other]\nx = 1\n")
-    assert session.read_config() == {}
-    monkeypatch.delenv("COMETCHAT_NB_CONFIG")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(isolated / "xdg"))
-    assert session.default_config_path() == isolated / "xdg" / "cometchat_nb" / "config.ini"
+        assert scrub(f"x {secret} y") == "x *** y"
 
 
 def test_login_without_any_key_explains_where_keys_come_from() -> None:
@@ -68,22 +54,6 @@ def test_local_server_is_one_per_kernel() -> None:
     assert session.local_server() is first
     with pytest.raises(InvalidArgumentError):
         session.init("another-app", local=True)
-
-
-def test_fetch_history_with_a_text_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
-    session.init(local=True, manual=True)
-    session.login("superhero1")
-    with SimulatedUser("superhero2", connect=False) as bob:
-        for i in range(5):
-            bob.say("superhero1", f"old message {i}")
-    df = session.fetch_history(uid="superhero2", limit=2, pages=10, progress="text")
-    assert list(df["text"]) == [f"old message {i}" for i in range(5)]
-    assert set(df["event"]) == {"history"} and set(df["source"]) == {"history"}
-    err = capsys.readouterr().err
-    assert "history of superhero2: [" in err and "5 messages in 3 pages" in err
-    with pytest.raises(InvalidArgumentError):
-        session.fetch_history()
-    assert session.live_frame().counts.get("history", 0) == 0  # not mixed into the live frame
 
 
 def test_wait_helpers() -> None:
@@ -156,35 +126,30 @@ def test_events_filtering() -> None:
         session.events(tail=-1)
 
 
-def test_simulated_user_needs_a_server_and_validates() -> None:
-    with pytest.raises(StateError) as info:
-        SimulatedUser("superhero2")
-    assert "%cometchat_init --local" in str(info.value)
-    with EmbeddedServer() as server:
-        with SimulatedUser("superhero2", server=server) as bob:
-            assert bob.user.uid == "superhero2"
-            assert server.connection_count("superhero2") == 1
-            for bad in (-1, True):
-                with pytest.raises(InvalidArgumentError):
-                    bob.chatter(bad, "superhero1")
-            with pytest.raises(InvalidArgumentError):
-                bob.chatter(1, "superhero1", every=-1)
-            assert bob.chatter(0, "superhero1").result(WAIT) == []
-            sent = bob.chatter(2, "superhero1", lines=["a"]).result(WAIT)
-            assert [m.text for m in sent] == ["a (1/2)", "a (2/2)"]  # type: ignore[attr-defined]
-            assert "sent=2" in repr(bob)
-        assert "closed" in repr(bob)
-        with pytest.raises(StateError):
-            bob.say("superhero1", "too late")
-    CometChat.shutdown()
+def test_shutdown_runs_the_closers_once_latest_first(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
 
+    def first() -> None:
+        calls.append("first")
 
-def test_progress_bar_text_and_off() -> None:
-    out = io.StringIO()
-    with ProgressBar(4, "pages", unit="pages", mode="text", stream=out) as bar:
-        bar.update(2, "half")
-    assert out.getvalue().endswith("\rpages: [##########..........] 2/4 pages — half\n")
-    quiet = ProgressBar(None, "x", mode="auto", stream=io.StringIO())  # not a terminal, no kernel
-    assert quiet.mode == "off"
-    quiet.update(3)
-    quiet.close()
+    def failing() -> None:
+        calls.append("failing")
+        raise RuntimeError("closer failed")
+
+    def last() -> None:
+        calls.append("last")
+
+    def forgotten() -> None:
+        calls.append("forgotten")
+
+    session.init(local=True, manual=True)
+    for closer in (first, failing, first, forgotten, last):  # `first` twice: kept once
+        session.add_closer(closer)
+    session.remove_closer(forgotten)
+    session.remove_closer(forgotten)  # unknown: no-op
+    session.shutdown()
+    assert calls == ["last", "failing", "first"]  # a failing closer does not stop the others
+    assert "closer failed" in caplog.text
+    assert session.local_server() is None and not CometChat.isInitialized()  # shutdown went on
+    session.shutdown()
+    assert calls == ["last", "failing", "first"]  # run once: forgotten after shutdown

@@ -97,6 +97,10 @@ KEYS = (
     "subType",
     "oldScope",
     "newScope",
+    "extras",
+    "scope",
+    "old",
+    "new",
     # rest
     "pagination",
     "cursor",

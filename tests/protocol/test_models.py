@@ -383,7 +383,31 @@ def test_action_and_call_constructors() -> None:
     assert (c.getCategory(), c.getSessionId(), c.getStatus()) == ("call", None, None)
 
 
-def test_action_scope_change() -> None:
+def test_action_scope_change_reads_the_official_extras_shape() -> None:
+    """The official JS SDK's ``Action.actionFromJSON`` reads a scope change from
+    ``data.extras.scope.{old,new}``; this is such a frame's message body."""
+    obj = msg(category="action", type="groupMember", receiver="g1", receiverType="group")
+    obj["data"] = {
+        "action": "scopeChanged",
+        "extras": {"scope": {"old": "participant", "new": "moderator"}},
+        "entities": {
+            "by": {"entity": {"uid": "admin"}, "entityType": "user"},
+            "on": {"entity": {"uid": "bob", "scope": "moderator"}, "entityType": "user"},
+            "for": {"entity": {"guid": "g1"}, "entityType": "group"},
+        },
+    }
+    a = message_from_wire(obj)
+    assert isinstance(a, Action)
+    assert (a.getAction(), a.getOldScope(), a.getNewScope()) == ("scopeChanged", "participant", "moderator")
+    obj["data"]["oldScope"], obj["data"]["newScope"] = "admin", "admin"  # the official shape wins
+    b = message_from_wire(obj)
+    assert isinstance(b, Action) and (b.getOldScope(), b.getNewScope()) == ("participant", "moderator")
+    obj["data"]["extras"] = {"scope": "not an object"}  # malformed extras: the older keys, no error
+    c = message_from_wire(obj)
+    assert isinstance(c, Action) and (c.getOldScope(), c.getNewScope()) == ("admin", "admin")
+
+
+def test_action_scope_change_older_keys_still_read() -> None:
     obj = msg(category="action", type="groupMember", receiver="g1", receiverType="group")
     obj["data"] = {
         "action": "scopeChanged",

@@ -425,9 +425,11 @@ def test_server_settings_minimal_object() -> None:
     )
 
 
+@pytest.mark.parametrize("key", ["CHAT_USE_SSL", "CHAT_USE_TLS"])
 @pytest.mark.parametrize("tls", [False, "false"])
-def test_server_settings_plain_http(tls: Any) -> None:
-    s = ServerSettings.from_wire({**MINIMAL_SETTINGS, "CHAT_USE_TLS": tls})
+def test_server_settings_plain_http(tls: Any, key: str) -> None:
+    """``CHAT_USE_SSL`` (the official SDK's key) or the older ``CHAT_USE_TLS`` says plain."""
+    s = ServerSettings.from_wire({**MINIMAL_SETTINGS, key: tls})
     assert s.tls is False
     h = s.hosts()
     assert h.client == "http://127.0.0.1:8443/v3.0"
@@ -437,7 +439,11 @@ def test_server_settings_plain_http(tls: Any) -> None:
 
 @pytest.mark.parametrize("tls", [True, "true", None, 1])
 def test_server_settings_tls_stays_on(tls: Any) -> None:
+    assert rest.SETTINGS_TLS_KEY == "CHAT_USE_SSL"
     assert ServerSettings.from_wire({**MINIMAL_SETTINGS, rest.SETTINGS_TLS_KEY: tls}).tls is True
+    # the official key wins over the older one
+    both = {**MINIMAL_SETTINGS, "CHAT_USE_SSL": tls, "CHAT_USE_TLS": False}
+    assert ServerSettings.from_wire(both).tls is True
 
 
 @pytest.mark.parametrize(

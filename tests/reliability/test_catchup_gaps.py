@@ -4,10 +4,12 @@ connection once REST answers again, or on the next reconnect — exactly once.""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
-from cometchat_nb import Client, ConnectionState, MemorySessionStore
+from cometchat_nb import Client, ConnectionState, MemorySessionStore, TypingIndicator
 from cometchat_nb.client.client import CATCHUP_FOLLOWUPS
 from cometchat_nb.server import EmbeddedServer
 
@@ -150,3 +152,48 @@ async def test_live_ids_above_a_gap_are_not_delivered_twice(
     later = [m.id for m in rec2.args("onTextMessageReceived")]
     total = later if not restart else seen + later
     assert sorted(total, key=int) == want, "lost or duplicated across the gap"
+
+
+async def test_frames_held_during_any_catchup_run_go_out_when_it_ends(
+    server: EmbeddedServer, clients: list[Client]
+) -> None:
+    """Typing sent while a catch-up run is in flight is held, and released as soon as
+    that run ends — a failed run followed by a re-armed one, and the run that finally
+    succeeds — never left behind for the rest of the connection (issue 11, item 3)."""
+    alice, arec = new_client(server.app_id, settings_at(server.url))
+    clients.append(alice)
+    await alice.init()
+    await alice.login("superhero1", server.auth_key)
+    await alice.wait_for_state(S.CONNECTED, timeout=WAIT)
+    bob, _brec = new_client(server.app_id, settings_at(server.url, manual=True))
+    clients.append(bob)
+    await bob.init()
+    await bob.login("superhero2", server.auth_key)
+    server.rest_outage("GET messages", hold=True)  # every catch-up page waits, then fails
+    await bob.connect(timeout=WAIT)
+
+    def typed(n: int) -> bool:
+        return len(arec.args("onTypingStarted")) >= n
+
+    for run in range(4):
+        # The run's page request is in flight (a request of the previous run was
+        # answered before its frame reached alice, so this is the next run's).
+        assert await asyncio.to_thread(server.wait_rest_held, 1, WAIT), f"run {run} never asked"
+        assert bob.status()["catchup_pending"] is True
+        await bob.start_typing(TypingIndicator("superhero1", "user", {"run": run}))
+        assert bob.status()["queued_out"] == 1  # held behind the run in flight
+        if run < 3:
+            server.release_rest()  # this run fails; a follow-up run is re-armed
+        else:
+            server.rest_outage(None)  # REST is back: this run succeeds
+        await arec.wait(lambda r, n=run + 1: typed(n))
+    done = await bob.wait_for_catchup(WAIT)
+    assert done is not None and done.error is None
+    assert bob.connection_state is S.CONNECTED and bob.status()["queued_out"] == 0
+    await bob.start_typing(TypingIndicator("superhero1", "user", {"run": "none"}))
+    assert bob.status()["queued_out"] == 0  # connected, nothing in flight: sent at once
+    await arec.wait(lambda r: typed(5))
+    got = [t.metadata for t in arec.args("onTypingStarted")]
+    assert got == [{"run": 0}, {"run": 1}, {"run": 2}, {"run": 3}, {"run": "none"}]
+    finished = [r.error is not None for r in _brec.args("onCatchupFinished")]
+    assert finished == [True, True, True, False]

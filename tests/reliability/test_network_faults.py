@@ -97,7 +97,11 @@ async def test_frozen_server_with_full_send_buffers_is_declared_dead(
     """A server that is there but silent (SIGSTOP) while the client keeps writing:
     once the socket's send buffers are full every write blocks, and the keepalive's
     ping must not block with them — the link is declared dead within
-    ping_interval + pong_timeout of the ping that got no answer."""
+    ping_interval + pong_timeout of the ping that got no answer. The writes await
+    start_typing inline, as ``asyncio.wait_for`` does on Python >= 3.12: a caller
+    that never yields to the loop must still see the drop at once (a frame is
+    queued only once the client no longer says ``connected``), never
+    ERR_QUEUE_FULL while ``connected``."""
     srv = ServerProcess(tmp_path / "chat.sqlite")
     try:
         srv.start()
@@ -114,12 +118,14 @@ async def test_frozen_server_with_full_send_buffers_is_declared_dead(
         blocked = False
         for _ in range(20_000):  # bounded: ~80 MB at most; loopback buffers hold a few MB
             try:
-                await asyncio.wait_for(bob.start_typing(indicator), 0.5)
+                async with asyncio.timeout(0.5):
+                    await bob.start_typing(indicator)
             except TimeoutError:
                 blocked = True  # the socket's buffers are full: writes block
                 break
             if bob.connection_state is not S.CONNECTED:
                 break
+            assert bob.status()["queued_out"] == 0, "a frame is held while the client says connected"
         assert blocked or bob.connection_state is not S.CONNECTED
         await bob.wait_for_state(S.DISCONNECTED, S.CONNECTING, timeout=ping + pong + 5.0)
         drop = next(c for c in bob.state_log if c.previous is S.CONNECTED and c.at >= frozen_at)

@@ -30,6 +30,7 @@ def test_login_flow_at_root_then_versioned(server: EmbeddedServer, rest: Rest) -
     assert settings.hosts().client == f"{server.url}/v3.0"
     assert settings.hosts().websocket == server.ws_url
     assert settings.tls is False and me["settings"][SETTINGS_TLS_KEY] is False
+    assert SETTINGS_TLS_KEY == "CHAT_USE_SSL" and "CHAT_USE_TLS" not in me["settings"]
     assert me["settings"]["APP_VERSION"] == 4 and me["settings"]["ANALYTICS_PING_DISABLED"] is True
     assert me["settings"]["REGION"] == "eu" and me["settings"]["settingsHash"]
     # later calls go through /v3.0, as the settings say
@@ -163,13 +164,13 @@ def test_body_over_limit() -> None:
 def test_internal_error_is_an_envelope(
     server: EmbeddedServer, rest: Rest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from cometchat_nb.server.app import ChatServer
+    from cometchat_nb.server.service import Service
 
-    def boom(self: ChatServer, uid: str) -> dict[str, object]:
+    def boom(self: Service, uid: str) -> dict[str, object]:
         raise RuntimeError("secret internal detail")
 
     login = rest.login("superhero1")
-    monkeypatch.setattr(ChatServer, "_user_or_fail", boom)
+    monkeypatch.setattr(Service, "user_or_fail", boom)
     r = rest.call("GET", "/users/superhero2", token=login.token)
     assert error_code(r) == ErrorCode.INTERNAL and r.status_code == 500
     assert "secret internal detail" not in r.text and "Traceback" not in r.text

@@ -107,8 +107,10 @@ def test_users_pagination_and_search(rest: Rest) -> None:
 async def test_users_status_filter(server: EmbeddedServer, rest: Rest) -> None:
     one = rest.login("superhero1")
     sock = await Sock.login(server, rest.login("superhero2"))
-    online = data(rest.call("GET", "/users", token=one.token, params={"status": "online"}))
-    assert [u["uid"] for u in online] == ["superhero2"]
+    # "available" is what the official SDKs send for USER_STATUS.ONLINE (the cloud's value)
+    for word in ("available", "online", "Available"):
+        online = data(rest.call("GET", "/users", token=one.token, params={"status": word}))
+        assert [(u["uid"], u["status"]) for u in online] == [("superhero2", "online")], word
     offline = data(rest.call("GET", "/users", token=one.token, params={"status": "offline"}))
     assert "superhero2" not in {u["uid"] for u in offline} and len(offline) == 4
     await sock.close()

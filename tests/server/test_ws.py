@@ -196,13 +196,13 @@ async def test_spoofed_sender_is_refused(server: EmbeddedServer, rest: Rest) -> 
 async def test_internal_error_keeps_the_socket(
     server: EmbeddedServer, rest: Rest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from cometchat_nb.server.app import ChatServer
+    from cometchat_nb.server.ws import SocketServer
 
-    def boom(self: ChatServer, session: object, frame: object) -> None:
+    def boom(self: SocketServer, session: object, frame: object) -> None:
         raise RuntimeError("secret detail")
 
     sock = await Sock.login(server, rest.login("superhero1"))
-    monkeypatch.setattr(ChatServer, "_relay", boom)
+    monkeypatch.setattr(SocketServer, "relay", boom)
     await sock.send({"type": "typing_indicator", "receiver": "superhero2", "body": {"action": "started"}})
     err = await sock.expect("error")
     assert err["body"]["code"] == ErrorCode.INTERNAL and "secret" not in err["body"]["message"]

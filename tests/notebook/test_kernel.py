@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
+from cometchat_nb import InvalidArgumentError
 from cometchat_nb.notebook import session
+from cometchat_nb.notebook.kernel import KERNEL_SWITCH_INTERVAL, SwitchInterval, in_kernel
 
 WAIT = 60.0
 
@@ -110,14 +112,14 @@ def test_kernel_switch_interval_follows_the_setting(kernel: Kernel) -> None:
     assert python_default == near(0.005)
 
     assert kernel.run("%load_ext cometchat_nb")["status"] == "ok"
-    assert switch(kernel) == near(session.KERNEL_SWITCH_INTERVAL)
+    assert switch(kernel) == near(KERNEL_SWITCH_INTERVAL)
 
     assert kernel.run("%config CometChatMagics.switch_interval = 0.002")["status"] == "ok"
     assert switch(kernel) == near(0.002)
 
     # out of range: refused, nothing changes
     logged = kernel.output("%config CometChatMagics.switch_interval = 5")
-    assert "switch_interval must be within (0, 1] seconds" in logged
+    assert "switch_interval must be a number of seconds within (0, 1] or None, got 5" in logged
     assert switch(kernel) == near(0.002)
 
     # None: Python's own value comes back, and using the layer does not lower it again
@@ -155,6 +157,20 @@ def test_plain_shell_keeps_pythons_switch_interval(ip: InteractiveShell) -> None
 
 
 def test_configure_refuses_a_bad_switch_interval() -> None:
-    for bad in (0, -1, 2, True, "fast"):
-        with pytest.raises(Exception, match="switch_interval must be a number of seconds"):
+    for bad in (0, -1, 2, True, "fast", float("nan")):
+        with pytest.raises(InvalidArgumentError, match="switch_interval must be a number of seconds"):
             session.configure(switch_interval=bad)  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgumentError):
+            SwitchInterval(bad)  # type: ignore[arg-type]
+
+
+def test_switch_interval_outside_a_kernel_changes_nothing() -> None:
+    assert not in_kernel()
+    before = sys.getswitchinterval()
+    switch = SwitchInterval(0.001)
+    switch.apply(force=True)
+    assert sys.getswitchinterval() == before
+    switch.configure(None)
+    assert switch.target is None and sys.getswitchinterval() == before
+    switch.restore()  # nothing saved: nothing to give back
+    assert sys.getswitchinterval() == before

@@ -1,0 +1,106 @@
+"""Routes of messages: send, get, edit, delete, and history (a conversation with a
+user, a group's, or everything the caller can read)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final, Literal
+
+import orjson
+
+from ...protocol.rest import Cursor, Meta
+from ..config import PER_PAGE_DEFAULT, PER_PAGE_MAX
+from ..params import bad_request, pagination, query_bool, query_int, query_list, query_optional_int
+from ..service import Service, messages
+from ..store import HistoryQuery, MessagePage
+from .routing import Call, Reply, Route, route
+
+__all__ = ["ROUTES", "history_query"]
+
+
+def send_message(svc: Service, call: Call) -> Reply:
+    """``POST messages``: stored and pushed to the conversation; the stored message."""
+    return messages.post_message(svc, call.uid, call.body, call.device_id), None
+
+
+def get_message(svc: Service, call: Call) -> Reply:
+    return messages.get_message(svc, call.uid, call.params["id"]), None
+
+
+def edit_message(svc: Service, call: Call) -> Reply:
+    """``PUT messages/{id}``: the ``edited`` action."""
+    return messages.edit_message(svc, call.uid, call.params["id"], call.body, call.device_id), None
+
+
+def delete_message(svc: Service, call: Call) -> Reply:
+    """``DELETE messages/{id}``: the ``deleted`` action."""
+    return messages.delete_message(svc, call.uid, call.params["id"], call.device_id), None
+
+
+# -- history ------------------------------------------------------------------------
+def history_query(query: Mapping[str, str]) -> HistoryQuery:
+    """The history parameters: ``per_page``, ``affix`` (``prepend``: older than the
+    cursor, ``append``: newer), cursors ``id`` / ``sentAt``, ``hideDeleted``,
+    ``categories``, ``types``."""
+    per_page = query_int(query, "per_page", PER_PAGE_DEFAULT, hi=PER_PAGE_MAX)
+    affix_raw = query.get("affix") or "prepend"
+    if affix_raw not in ("prepend", "append"):
+        raise bad_request("query parameter 'affix' must be 'prepend' or 'append'")
+    affix: Literal["prepend", "append"] = "prepend" if affix_raw == "prepend" else "append"
+    return HistoryQuery(
+        affix=affix,
+        cursor_id=query_optional_int(query, "id"),
+        cursor_sent_at=query_optional_int(query, "sentAt"),
+        limit=per_page,
+        hide_deleted=query_bool(query, "hideDeleted"),
+        categories=tuple(query_list(query, "categories")),
+        types=tuple(query_list(query, "types")),
+    )
+
+
+def _history_reply(query: HistoryQuery, page: MessagePage) -> Reply:
+    """The page's messages (spliced in as stored, not re-encoded) and ``meta`` with
+    the cursor of its edge in the paging direction (the request's when empty)."""
+    if page.ids:
+        edge = 0 if query.affix == "prepend" else -1
+        cursor = Cursor(affix=query.affix, sent_at=page.sent_ats[edge], id=str(page.ids[edge]))
+    else:
+        cursor_id = query.cursor_id
+        cursor = Cursor(
+            affix=query.affix,
+            sent_at=query.cursor_sent_at,
+            id=str(cursor_id) if cursor_id is not None else None,
+        )
+    meta = Meta(pagination=pagination(page.remaining, len(page.ids), query.limit), cursor=cursor)
+    return [orjson.Fragment(item) for item in page.items], meta.to_wire()
+
+
+def list_messages(svc: Service, call: Call) -> Reply:
+    """``GET messages``: everything the caller can read (catch-up after a reconnect)."""
+    query = history_query(call.query)
+    return _history_reply(query, messages.history(svc, query, reader=call.uid))
+
+
+def user_messages(svc: Service, call: Call) -> Reply:
+    """``GET users/{uid}/messages``: the caller's direct conversation with that user."""
+    conversation = messages.user_conversation(svc, call.uid, call.params["uid"])
+    query = history_query(call.query)
+    return _history_reply(query, messages.history(svc, query, conversation=conversation))
+
+
+def group_messages(svc: Service, call: Call) -> Reply:
+    """``GET groups/{guid}/messages``: a group's conversation, for members."""
+    conversation = messages.group_conversation(svc, call.uid, call.params["guid"])
+    query = history_query(call.query)
+    return _history_reply(query, messages.history(svc, query, conversation=conversation))
+
+
+ROUTES: Final[tuple[Route, ...]] = (
+    route("POST", "messages", send_message),
+    route("GET", "messages", list_messages),
+    route("GET", "messages/{id}", get_message),
+    route("PUT", "messages/{id}", edit_message),
+    route("DELETE", "messages/{id}", delete_message),
+    route("GET", "users/{uid}/messages", user_messages),
+    route("GET", "groups/{guid}/messages", group_messages),
+)

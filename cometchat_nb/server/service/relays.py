@@ -1,0 +1,73 @@
+"""Transient frames a socket sends: typing indicators, transient messages and
+receipts — who may send them about what, and who gets them."""
+
+from __future__ import annotations
+
+from ...models import User
+from ...protocol import frames
+from ..params import bad_request
+from .core import Service, frame_bytes, not_a_member, permission_denied, uid_not_found
+
+__all__ = ["record_receipt", "relay_audience"]
+
+
+def relay_audience(svc: Service, uid: str, receiver: str | None, receiver_type: str) -> list[str]:
+    """Uids whose sockets get a typing indicator or transient message ``uid``
+    sends to ``receiver``: that user, or every member of that group (the sender
+    must be one). The sending socket itself is left out by the caller."""
+    if not receiver:
+        raise bad_request("the frame has no 'receiver'")
+    if receiver_type == "user":
+        if not svc.store.user_exists(receiver):
+            raise uid_not_found(receiver)
+        return [receiver]
+    svc.group_or_fail(receiver)
+    members = svc.store.member_uids(receiver)
+    if uid not in members:
+        raise not_a_member(uid, receiver)
+    return members
+
+
+def record_receipt(svc: Service, uid: str, message_id: str, receipt_type: str, device_id: str) -> bool:
+    """``uid`` received (``delivery``) or read (``read``) a message someone else
+    sent them: store it once, stamp ``deliveredAt``/``readAt`` on a direct
+    message, and push a ``receipts`` frame to the sender's sockets.
+
+    Returns ``False`` (nothing stored or pushed) for a receipt already recorded.
+    """
+    if receipt_type not in ("delivery", "read"):
+        raise bad_request("clients may only send 'delivered' and 'read' receipts")
+    message = svc.message_or_fail(message_id)
+    if not svc.can_read(uid, message):
+        raise permission_denied(f"The user {uid} cannot read the message {message_id}.")
+    if message["sender"] == uid:
+        raise bad_request("receipts are for messages other users sent")
+    now = svc.now()
+    kind = "delivered" if receipt_type == "delivery" else "read"
+    store = svc.store
+    with store.transaction():
+        if not store.add_receipt(int(message["id"]), uid, kind, now):
+            return False
+        if message["receiverType"] == "user":
+            updated = dict(message)
+            updated.setdefault("deliveredAt", now)
+            if kind == "read":
+                updated.setdefault("readAt", now)
+            if updated != message:
+                store.replace_message(updated)
+    author = message["sender"]
+    receiver = message["receiver"] if message["receiverType"] == "group" else author
+    out = frames.ReceiptFrame(
+        app_id=svc.config.app_id,
+        receiver=receiver,
+        receiver_type=message["receiverType"],
+        device_id=device_id,
+        sender=uid,
+        receipt_type=receipt_type,
+        message_id=message["id"],
+        user=User.from_wire(svc.user_or_fail(uid)),
+        message_sender=author,
+        timestamp=now,
+    )
+    svc.notifier.push([author], frame_bytes(out))
+    return True
