@@ -1,8 +1,8 @@
-"""The asyncio client: REST over httpx, the socket over websockets, the reconnect loop."""
+"""The asyncio client: REST over httpx, the socket, the reconnect loop, exactly-once delivery."""
 
 from __future__ import annotations
 
-from .client import CatchupResult as CatchupResult
+from .catchup import CatchupResult as CatchupResult
 from .client import Client as Client
 from .dispatch import Event as Event
 from .store import FileSessionStore as FileSessionStore

@@ -174,7 +174,7 @@ class Connection:
             raise TransportError(
                 f"TLS certificate of {url} is not trusted ({exc.verify_message}); "
                 "pass the server's CA file with AppSettingsBuilder().setVerify(path)",
-                code="ERR_TLS_VERIFY",
+                code=ErrorCode.TLS_VERIFY,
             ) from None
         except (OSError, InvalidHandshake) as exc:
             raise TransportError(

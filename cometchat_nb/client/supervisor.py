@@ -4,8 +4,9 @@
 alive while the app *wants* a socket (:meth:`start`), and none after
 :meth:`stop`. Its policy is two injectable pure functions (design.md §5.5):
 
-* ``backoff(attempt) -> seconds`` — default full jitter 0.5 s → 20 s
-  (:func:`cometchat_nb.protocol.retry.full_jitter`); tests inject ``lambda n: 0``;
+* ``backoff(attempt) -> seconds`` — default full jitter between the settings'
+  ``reconnect_min_delay`` and ``reconnect_max_delay``
+  (:meth:`cometchat_nb.protocol.retry.BackoffPolicy.delay`); tests inject ``lambda n: 0``;
 * ``is_retryable(exc) -> bool`` — default :func:`default_is_retryable`:
   credentials refused, bad TLS configuration and invalid URLs are terminal;
   network trouble, timeouts and server restarts are retried.
@@ -47,7 +48,7 @@ def default_is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, (AuthError, InvalidArgumentError, StateError, ssl.SSLCertVerificationError)):
         return False
     if isinstance(exc, CometChatException):
-        return exc.code != "ERR_TLS_VERIFY"
+        return exc.code != ErrorCode.TLS_VERIFY
     return isinstance(exc, (OSError, TimeoutError))
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from cometchat_nb import Client, ConnectionState, MemorySessionStore, TypingIndicator
-from cometchat_nb.client.client import CATCHUP_FOLLOWUPS
+from cometchat_nb.client.catchup import CATCHUP_FOLLOWUPS
 from cometchat_nb.server import EmbeddedServer
 
 from .conftest import WAIT, FlakyTransport, Recorder, idle, new_client, settings_at

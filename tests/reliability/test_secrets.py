@@ -97,7 +97,7 @@ async def test_no_secret_in_any_log_record_or_repr(
         saved = store.load()
         assert saved is not None
         secrets = [key, saved["authToken"], *_pieces(saved["jwt"])]
-        bob_saved = bob._store.load()
+        bob_saved = bob._saver.store.load()
         assert bob_saved is not None
         secrets += [bob_saved["authToken"], *_pieces(bob_saved["jwt"])]
 
@@ -157,7 +157,7 @@ def test_server_process_logs_no_secret_at_debug(tmp_path: Path) -> None:
                 await client.login("superhero1", srv.auth_key)
                 await client.wait_for_state(S.CONNECTED, timeout=WAIT)
                 await client.send_message(TextMessage("superhero2", "hi", "user"))
-                saved = client._store.load()
+                saved = client._saver.store.load()
                 assert saved is not None
                 async with httpx.AsyncClient(base_url=srv.url + "/v3.0", timeout=WAIT) as http:
                     await http.get(

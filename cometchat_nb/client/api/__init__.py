@@ -1,0 +1,24 @@
+"""The client's API, one module per domain, each a mixin of :class:`~cometchat_nb.client.Client`.
+
+==================  =====================================================================
+``base``            ``ApiBase``: what a mixin may use of the client core
+``messages``        send, edit, delete, fetch one message; ``messages_request()``
+``transient``       typing indicators and receipts (socket frames, queued while offline)
+``users``           ``get_user``; ``users_request()``
+``groups``          get, create, join, leave; ``groups_request()``, ``group_members_request()``
+==================  =====================================================================
+
+A new domain (conversations, reactions, blocking …) is a module here with one
+``class XApi(ApiBase)`` ending in its camelCase alias block, added to the
+bases of ``Client`` in ``client/client.py``.
+"""
+
+from __future__ import annotations
+
+from .base import ApiBase as ApiBase
+from .groups import GroupsApi as GroupsApi
+from .messages import MessagesApi as MessagesApi
+from .transient import TransientApi as TransientApi
+from .users import UsersApi as UsersApi
+
+__all__ = ["ApiBase", "GroupsApi", "MessagesApi", "TransientApi", "UsersApi"]
