@@ -82,7 +82,7 @@ ORDER: dict[str, list[set[str]]] = {
         {"supervisor", "routing", "requests.messages", "requests.users", "requests.groups"},
         {"catchup", "outbound", "persist", "requests.__init__"},
         {"api.base"},
-        {"api.messages", "api.transient", "api.users", "api.groups"},
+        {"api.connection", "api.listeners", "api.messages", "api.transient", "api.users", "api.groups"},
         {"api.__init__"},
         {"client"},
         {"__init__"},

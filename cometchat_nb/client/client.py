@@ -52,26 +52,17 @@ from ..errors import (
 from ..errors import (
     TimeoutError as SdkTimeoutError,
 )
-from ..listeners import (
-    ConnectionListener,
-    GroupListener,
-    Listener,
-    LoginListener,
-    MessageListener,
-    UserListener,
-    check_listener,
-)
 from ..models import User
 from ..protocol import rest
 from ..protocol.frames import AuthRequest
 from ..protocol.retry import BackoffPolicy
 from ..protocol.states import ConnectionState, ConnectionStateChange
 from ..settings import AppSettings
-from .api import GroupsApi, MessagesApi, TransientApi, UsersApi
-from .catchup import CatchupResult, CatchupRunner
+from .api import ConnectionApi, GroupsApi, ListenersApi, MessagesApi, TransientApi, UsersApi
+from .catchup import CatchupRunner
 from .connection import Connection, proxy_for
 from .delivery import DeliveryLedger, message_number
-from .dispatch import Dispatcher, Sink
+from .dispatch import Dispatcher
 from .http import RestApi, make_ssl_context
 from .outbound import OutboundQueue
 from .persist import Session, SessionSaver, restore_session, saved_session
@@ -87,7 +78,7 @@ _BuiltinTimeoutError = builtins.TimeoutError  # what asyncio.timeout() raises
 _SDK_VERSION_US = __version__.replace(".", "_")
 
 
-class Client(MessagesApi, TransientApi, UsersApi, GroupsApi):
+class Client(ConnectionApi, ListenersApi, MessagesApi, TransientApi, UsersApi, GroupsApi):
     """The async CometChat API for one user. See the module docstring.
 
     ``store``: where the session is kept between runs (default: a file per
@@ -497,133 +488,7 @@ class Client(MessagesApi, TransientApi, UsersApi, GroupsApi):
         return self._server_settings is None or self._server_settings.transient_allowed
 
     # ------------------------------------------------------------------------------
-    # connection
-
-    async def connect(self, timeout: float | None = None) -> None:
-        """Open the socket and wait until it is connected (``CometChat.connect``).
-
-        Idempotent. Raises ``StateError`` (USER_NOT_LOGGED_IN) with nobody
-        logged in, the terminal error if the connection failed (e.g. refused
-        credentials), or ``TimeoutError`` if not connected within ``timeout``
-        (default: the settings' connect timeout) — in which case the client
-        keeps retrying in the background; :meth:`disconnect` stops it.
-        """
-        self._bind()
-        self._need_session("connect()")
-        await self._supervisor.start()
-        await self._wait_connected(timeout)
-
-    async def _wait_connected(self, timeout: float | None) -> None:
-        limit = self.settings.connect_timeout if timeout is None else timeout
-        ending = {ConnectionState.CONNECTED, ConnectionState.FAILED, ConnectionState.CLOSED}
-        try:
-            state = await self._supervisor.wait_for(ending, limit)
-        except _BuiltinTimeoutError as exc:
-            sup = self._supervisor
-            raise SdkTimeoutError(
-                f"not connected after {limit:g} s (state {sup.state.value}, attempt {sup.attempt}"
-                f"{', last error: ' + str(sup.last_error) if sup.last_error else ''}); still retrying",
-                code=ErrorCode.WS_CONNECTION_FAIL,
-            ) from exc
-        if state is ConnectionState.FAILED:
-            err = self._supervisor.last_error
-            if isinstance(err, CometChatException):
-                raise err
-            raise CometChatException(f"connection failed: {err}", code=ErrorCode.WS_CONNECTION_FAIL)
-        if state is ConnectionState.CLOSED:
-            raise StateError(
-                "disconnect() was called while connecting", code=ErrorCode.NO_WEBSOCKET_CONNECTION
-            )
-
-    async def disconnect(self) -> None:
-        """Close the socket and stop reconnecting (``CometChat.disconnect``); idempotent.
-
-        Ends in state CLOSED, reported as "disconnected" with ``onDisconnected``.
-        Messages that arrive meanwhile are delivered by the next ``connect()``.
-        """
-        self._bind()
-        await self._supervisor.stop("disconnect() called")
-        self._saver.save_now()
-
-    async def wait_for_state(self, *states: ConnectionState, timeout: float | None = None) -> ConnectionState:
-        """Wait until the connection is in one of ``states``; raises ``TimeoutError``."""
-        self._bind()
-        try:
-            return await self._supervisor.wait_for(set(states), timeout)
-        except _BuiltinTimeoutError as exc:
-            raise SdkTimeoutError(
-                f"state {self._supervisor.state.value!r} did not become one of "
-                f"{sorted(s.value for s in states)} within {timeout} s"
-            ) from exc
-
-    async def wait_for_catchup(self, timeout: float | None = 10.0) -> CatchupResult | None:
-        """Wait until no catch-up is pending; returns the last result (None if none ran)."""
-        self._bind()
-        try:
-            async with asyncio.timeout(timeout):
-                await self._catchup.done.wait()
-        except _BuiltinTimeoutError as exc:
-            raise SdkTimeoutError(f"catch-up did not finish within {timeout} s") from exc
-        return self._catchup.last
-
-    @property
-    def last_catchup(self) -> CatchupResult | None:
-        """What the last catch-up run did (None before the first one finished)."""
-        return self._catchup.last
-
-    @property
-    def connection_state(self) -> ConnectionState:
-        return self._supervisor.state
-
-    def get_connection_status(self) -> str:
-        """``"connecting"``, ``"connected"`` or ``"disconnected"`` (CometChat's vocabulary)."""
-        return self._supervisor.state.cometchat_status
-
-    @property
-    def state_log(self) -> list[ConnectionStateChange]:
-        """Every state change so far (most recent last; the oldest are trimmed past 1000)."""
-        return list(self._supervisor.history)
-
-    def get_last_delivered_message_id(self) -> str | None:
-        """The highest message id delivered to listeners (``getLastDeliveredMessageId``)."""
-        return str(self._ledger.last_id) if self._ledger.last_id else None
-
-    @property
-    def duplicates_dropped(self) -> int:
-        """Messages not delivered because they already were (live and catch-up overlapping)."""
-        return self._ledger.duplicates_dropped
-
-    @property
-    def echoes_dropped(self) -> int:
-        """Our own frames the server sent back (same ``deviceId``), not delivered."""
-        return self._router.echoes_dropped
-
-    def status(self) -> dict[str, Any]:
-        """A snapshot for humans and dashboards (``%cometchat_status`` renders it)."""
-        sup = self._supervisor
-        conn = sup.connection
-        ledger = self._ledger
-        return {
-            "app_id": self.app_id,
-            "uid": self.uid,
-            "state": sup.state.value,
-            "status": sup.state.cometchat_status,
-            "since": sup.since,
-            "attempt": sup.attempt,
-            "retry_in": sup.retry_in,
-            "last_error": str(sup.last_error) if sup.last_error else None,
-            "last_error_code": getattr(sup.last_error, "code", None),
-            "reconnects": sup.reconnects,
-            "rtt_ms": round(conn.rtt * 1000, 3) if conn is not None and conn.rtt is not None else None,
-            "frames_in": conn.frames_in if conn is not None else 0,
-            "queued_out": len(self._outbound),
-            "dispatch_backlog": self._dispatcher.backlog,
-            "last_message_id": str(ledger.last_id) if ledger.last_id else None,
-            "catchup_pending": ledger.catching_up,
-            "catchup_gap": ledger.gap,
-            "duplicates_dropped": ledger.duplicates_dropped,
-            "mode": "auto" if self.settings.auto_establish_socket_connection else "manual",
-        }
+    # the socket (the supervisor calls these)
 
     async def _open_connection(self) -> Connection:
         session = self._need_session("the web-socket")
@@ -682,69 +547,6 @@ class Client(MessagesApi, TransientApi, UsersApi, GroupsApi):
         )
         self._spawn(after, "after-connect")
 
-    # ------------------------------------------------------------------------------
-    # listeners
-
-    def add_listener(self, kind: str, listener_id: str, listener: Listener) -> None:
-        """Register ``listener`` for events of ``kind`` under ``listener_id`` (replacing
-        one with the same id). ``kind`` is a key of :data:`cometchat_nb.listeners.LISTENERS`
-        (``"connection"``, ``"message"``, ``"user"``, ``"group"``, ``"login"``) and
-        ``listener`` an instance of its class; anything else raises ``InvalidArgumentError``."""
-        check_listener(kind, listener_id, listener)
-        with contextlib.suppress(RuntimeError):  # outside a loop: bound by the first call on one
-            self._dispatcher.bind_loop(self._loop or asyncio.get_running_loop())
-        self._dispatcher.add(kind, listener_id, listener)
-
-    def remove_listener(self, kind: str, listener_id: str) -> bool:
-        """Unregister the ``kind`` listener ``listener_id``; True if there was one."""
-        return self._dispatcher.remove(kind, listener_id)
-
-    def add_connection_listener(self, listener_id: str, listener: ConnectionListener) -> None:
-        self.add_listener("connection", listener_id, listener)
-
-    def remove_connection_listener(self, listener_id: str) -> None:
-        self.remove_listener("connection", listener_id)
-
-    def add_message_listener(self, listener_id: str, listener: MessageListener) -> None:
-        self.add_listener("message", listener_id, listener)
-
-    def remove_message_listener(self, listener_id: str) -> None:
-        self.remove_listener("message", listener_id)
-
-    def add_user_listener(self, listener_id: str, listener: UserListener) -> None:
-        self.add_listener("user", listener_id, listener)
-
-    def remove_user_listener(self, listener_id: str) -> None:
-        self.remove_listener("user", listener_id)
-
-    def add_group_listener(self, listener_id: str, listener: GroupListener) -> None:
-        self.add_listener("group", listener_id, listener)
-
-    def remove_group_listener(self, listener_id: str) -> None:
-        self.remove_listener("group", listener_id)
-
-    def add_login_listener(self, listener_id: str, listener: LoginListener) -> None:
-        self.add_listener("login", listener_id, listener)
-
-    def remove_login_listener(self, listener_id: str) -> None:
-        self.remove_listener("login", listener_id)
-
-    def add_event_sink(self, sink: Sink, *, inline: bool | None = None) -> None:
-        """Receive every event as an :class:`~cometchat_nb.client.dispatch.Event` (LiveFrame uses this).
-
-        ``inline``: call ``sink`` where the event is emitted instead of on the
-        dispatch thread — only for thread-safe sinks that never block (default:
-        the sink's ``inline_sink`` attribute; see :mod:`cometchat_nb.client.dispatch`).
-        """
-        self._dispatcher.add_sink(sink, inline=inline)
-
-    def remove_event_sink(self, sink: Sink) -> None:
-        self._dispatcher.remove_sink(sink)
-
-    def wait_listeners_idle(self, timeout: float | None = 5.0) -> bool:
-        """Block until every queued event reached the listeners (for tests and scripts)."""
-        return self._dispatcher.wait_idle(timeout)
-
     def __repr__(self) -> str:
         return (
             f"<Client {self.name!r} app_id={self.app_id!r} uid={self.uid!r} "
@@ -753,17 +555,3 @@ class Client(MessagesApi, TransientApi, UsersApi, GroupsApi):
 
     # camelCase aliases -------------------------------------------------------------
     getLoggedInUser = get_logged_in_user
-    getConnectionStatus = get_connection_status
-    getLastDeliveredMessageId = get_last_delivered_message_id
-    addListener = add_listener
-    removeListener = remove_listener
-    addConnectionListener = add_connection_listener
-    removeConnectionListener = remove_connection_listener
-    addMessageListener = add_message_listener
-    removeMessageListener = remove_message_listener
-    addUserListener = add_user_listener
-    removeUserListener = remove_user_listener
-    addGroupListener = add_group_listener
-    removeGroupListener = remove_group_listener
-    addLoginListener = add_login_listener
-    removeLoginListener = remove_login_listener

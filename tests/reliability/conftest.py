@@ -25,7 +25,6 @@ from ..client.conftest import Recorder
 __all__ = ["WAIT", "FlakyTransport", "Recorder", "check_truthful", "idle", "new_client", "settings_at"]
 
 WAIT = 15.0
-S = ConnectionState
 
 
 def settings_at(url: str, *, manual: bool = False, **knobs: Any) -> AppSettings:
@@ -58,7 +57,7 @@ def check_truthful(log: list[ConnectionStateChange], listener_calls: list[str]) 
     ]
     assert listener_calls == expected, f"listener calls {listener_calls} do not match states {expected}"
     for c in log:
-        if c.current in (S.DISCONNECTED, S.SUSPENDED, S.FAILED):
+        if c.current in (ConnectionState.DISCONNECTED, ConnectionState.SUSPENDED, ConnectionState.FAILED):
             assert c.reason, f"{c.current} without a reason: {c}"
             assert c.reason_code, f"{c.current} without a code: {c}"
 

@@ -15,8 +15,6 @@ from cometchat_nb.server import EmbeddedServer
 
 from .conftest import WAIT, FlakyTransport, Recorder, idle, new_client, settings_at
 
-S = ConnectionState
-
 
 def _is_catchup_page(request: httpx.Request) -> bool:
     return request.url.path.endswith("/messages") and request.url.params.get("affix") == "append"
@@ -78,7 +76,7 @@ async def test_interrupted_catchup_holds_the_cursor_until_a_reconnect_completes_
     transport.fail = None
     server.drop_all_sockets()  # the next connection's catch-up starts at the gap
     await rec.wait(lambda r: r.count("onDisconnected") >= 2)
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     done = await bob.wait_for_catchup(WAIT)
     assert done is not None and not done.gap_possible and done.error is None
     await _exactly(rec, bob, [*missed, live])
@@ -100,7 +98,7 @@ async def test_interrupted_catchup_is_completed_on_the_same_connection(
     await _exactly(rec, bob, missed)
     assert bob.status()["catchup_gap"] is False
     assert bob.get_last_delivered_message_id() == missed[-1]
-    assert [c.current for c in bob.state_log].count(S.CONNECTED) == 2  # no reconnect was needed
+    assert [c.current for c in bob.state_log].count(ConnectionState.CONNECTED) == 2  # no reconnect was needed
 
 
 @pytest.mark.parametrize("restart", [False, True], ids=["same-process", "after-restore"])
@@ -164,7 +162,7 @@ async def test_frames_held_during_any_catchup_run_go_out_when_it_ends(
     clients.append(alice)
     await alice.init()
     await alice.login("superhero1", server.auth_key)
-    await alice.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await alice.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     bob, _brec = new_client(server.app_id, settings_at(server.url, manual=True))
     clients.append(bob)
     await bob.init()
@@ -189,7 +187,7 @@ async def test_frames_held_during_any_catchup_run_go_out_when_it_ends(
         await arec.wait(lambda r, n=run + 1: typed(n))
     done = await bob.wait_for_catchup(WAIT)
     assert done is not None and done.error is None
-    assert bob.connection_state is S.CONNECTED and bob.status()["queued_out"] == 0
+    assert bob.connection_state is ConnectionState.CONNECTED and bob.status()["queued_out"] == 0
     await bob.start_typing(TypingIndicator("superhero1", "user", {"run": "none"}))
     assert bob.status()["queued_out"] == 0  # connected, nothing in flight: sent at once
     await arec.wait(lambda r: typed(5))

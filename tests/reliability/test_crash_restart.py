@@ -26,7 +26,6 @@ from cometchat_nb.errors import ErrorCode
 from .conftest import WAIT, Recorder, check_truthful, idle, new_client, settings_at
 from .procs import ServerProcess
 
-S = ConnectionState
 BACKOFF = 0.05  # injected constant reconnect delay (seconds)
 #: reconnect bound after the server is back: the backoff plus generous room for a loaded CI box
 RECONNECT_BOUND = BACKOFF + 5.0
@@ -132,7 +131,7 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
         await alice.init()
         await alice.login("superhero1", srv.auth_key)
         for client, _ in everyone.values():
-            await client.wait_for_state(S.CONNECTED, timeout=WAIT)
+            await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
             await client.wait_for_catchup(WAIT)
 
         sender = Sender(alice, [("superhero2", "user"), ("superhero3", "user"), (GROUP, "group")])
@@ -155,9 +154,12 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
                 srv.kill()
                 for uid, (client, _) in live.items():
                     state = await client.wait_for_state(
-                        S.DISCONNECTED, S.CONNECTING, S.SUSPENDED, timeout=KNOBS["ping_interval"] + 5.0
+                        ConnectionState.DISCONNECTED,
+                        ConnectionState.CONNECTING,
+                        ConnectionState.SUSPENDED,
+                        timeout=KNOBS["ping_interval"] + 5.0,
                     )
-                    assert state is not S.CONNECTED, uid
+                    assert state is not ConnectionState.CONNECTED, uid
                 # sends while it is down fail clearly (and were not acknowledged)
                 await sender.progress.wait(lambda fb=failures_before: len(sender.failed) > fb)
                 for text, exc in sender.failed.items():
@@ -174,17 +176,17 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
                 up_at = time.time()
                 sender.up.set()
                 for uid, (client, _) in live.items():
-                    await client.wait_for_state(S.CONNECTED, timeout=RECONNECT_BOUND)
+                    await client.wait_for_state(ConnectionState.CONNECTED, timeout=RECONNECT_BOUND)
                     took = time.monotonic() - up_mono
                     assert took <= RECONNECT_BOUND, f"{uid} reconnected {took:.2f}s after the restart"
                 for uid, (client, _) in live.items():
                     log = client.state_log
                     dead = [c for c in log if killed_at <= c.at <= up_at]
-                    assert not [c for c in dead if c.current is S.CONNECTED], (
+                    assert not [c for c in dead if c.current is ConnectionState.CONNECTED], (
                         f"{uid} reported connected while the server was dead: {dead}"
                     )
-                    drops = [c for c in dead if c.previous is S.CONNECTED]
-                    assert drops and drops[0].current is S.DISCONNECTED, (uid, dead)
+                    drops = [c for c in dead if c.previous is ConnectionState.CONNECTED]
+                    assert drops and drops[0].current is ConnectionState.DISCONNECTED, (uid, dead)
                     assert drops[0].reason and drops[0].reason_code, drops[0]
             await sender.progress.wait(lambda: sender.sent >= per_cycle * (cycles + 1))
         finally:
@@ -198,7 +200,7 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
         # the manual app comes back: catch-up on connect()
         await late_client.connect(timeout=WAIT)
         for client, _ in everyone.values():
-            await client.wait_for_state(S.CONNECTED, timeout=WAIT)
+            await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
             await client.wait_for_catchup(WAIT)
 
         assert sender.failed, "no send failed while the server was down"

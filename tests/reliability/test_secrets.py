@@ -31,8 +31,6 @@ from cometchat_nb.server.app import ServerConfig
 from .conftest import WAIT, Recorder, settings_at
 from .procs import ServerProcess
 
-S = ConnectionState
-
 
 def _pieces(jwt: str) -> list[str]:
     """A JWT and the parts of it that are secret (claims, signature)."""
@@ -92,7 +90,7 @@ async def test_no_secret_in_any_log_record_or_repr(
         for client, uid in ((alice, "superhero1"), (bob, "superhero2")):
             await client.init()
             await client.login(uid, key)
-            await client.wait_for_state(S.CONNECTED, timeout=WAIT)
+            await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
             await client.wait_for_catchup(WAIT)
         saved = store.load()
         assert saved is not None
@@ -109,7 +107,7 @@ async def test_no_secret_in_any_log_record_or_repr(
         session_repr = repr(alice._session)  # the internal session object too
         server.drop_all_sockets()  # reconnect: a second auth frame
         await rec.wait(lambda r: r.count("onDisconnected") >= 1)
-        await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
         stranger = Client(server.app_id, settings_at(server.url), store=MemorySessionStore())
         clients.append(stranger)
         with pytest.raises(AuthError) as wrong_key:
@@ -117,7 +115,7 @@ async def test_no_secret_in_any_log_record_or_repr(
         with pytest.raises(AuthError) as wrong_token:
             await stranger.login(saved["authToken"][::-1])
         server.revoke_tokens("superhero2")
-        await bob.wait_for_state(S.FAILED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.FAILED, timeout=WAIT)
         await alice.logout()
 
         records = caplog.records
@@ -155,7 +153,7 @@ def test_server_process_logs_no_secret_at_debug(tmp_path: Path) -> None:
             try:
                 await client.init()
                 await client.login("superhero1", srv.auth_key)
-                await client.wait_for_state(S.CONNECTED, timeout=WAIT)
+                await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
                 await client.send_message(TextMessage("superhero2", "hi", "user"))
                 saved = client._saver.store.load()
                 assert saved is not None

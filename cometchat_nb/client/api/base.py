@@ -19,9 +19,13 @@ import asyncio
 from typing import Any
 
 from ...settings import AppSettings
+from ..catchup import CatchupRunner
 from ..delivery import DeliveryLedger
+from ..dispatch import Dispatcher
 from ..outbound import OutboundQueue
-from ..persist import Session
+from ..persist import Session, SessionSaver
+from ..routing import Router
+from ..supervisor import Supervisor
 
 __all__ = ["ApiBase"]
 
@@ -33,8 +37,21 @@ class ApiBase:
     settings: AppSettings
     #: this client's ``deviceId`` on the socket (its echoes carry it)
     resource: str
+    _loop: asyncio.AbstractEventLoop | None
+    _session: Session | None
+    # the engines (client/*.py)
+    _dispatcher: Dispatcher
+    _supervisor: Supervisor
     _ledger: DeliveryLedger
+    _router: Router
+    _catchup: CatchupRunner
     _outbound: OutboundQueue
+    _saver: SessionSaver
+
+    @property
+    def uid(self) -> str | None:
+        """The logged-in user's uid, or None."""
+        raise NotImplementedError
 
     def _bind(self) -> asyncio.AbstractEventLoop:
         """Check the call runs on the client's loop and the client is open; the loop."""
