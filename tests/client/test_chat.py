@@ -20,7 +20,7 @@ from cometchat_nb import (
 from cometchat_nb.errors import ApiError, ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, Recorder, settings_for
+from ..support import WAIT, MakeClient, Recorder, settings_for
 
 
 async def pair(make_client: MakeClient) -> tuple[Client, Recorder, Client, Recorder]:

@@ -23,7 +23,7 @@ from cometchat_nb import (
 from cometchat_nb.client.dispatch import Dispatcher
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, settings_for
+from ..support import WAIT, settings_for
 
 
 def client_sockets_to(port: int) -> list[str]:

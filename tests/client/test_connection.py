@@ -17,7 +17,7 @@ from cometchat_nb import (
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, settings_for
+from ..support import WAIT, MakeClient, settings_for
 
 
 def text_ids(rec_args: list[object]) -> list[str]:

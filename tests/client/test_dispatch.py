@@ -14,7 +14,7 @@ from cometchat_nb.client.dispatch import Dispatcher, Event
 from cometchat_nb.notebook.live_frame import LiveFrame
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, Recorder, settings_for
+from ..support import WAIT, MakeClient, Recorder, settings_for
 
 
 class ThreadRecorder:

@@ -22,7 +22,7 @@ from cometchat_nb import (
 from cometchat_nb.errors import ErrorCode, InvalidArgumentError
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, settings_for
+from ..support import WAIT, MakeClient, settings_for
 
 
 async def test_wrong_app_id_is_refused(server: EmbeddedServer) -> None:

@@ -23,7 +23,7 @@ import pytest
 from cometchat_nb import Client, ConnectionState, TextMessage, TransportError
 from cometchat_nb.errors import ErrorCode
 
-from .conftest import WAIT, Recorder, check_truthful, idle, new_client, settings_at
+from ..support import RESTART_WAIT, Recorder, check_truthful, idle, new_client, settings_at
 from .procs import ServerProcess
 
 BACKOFF = 0.05  # injected constant reconnect delay (seconds)
@@ -43,7 +43,7 @@ class Progress:
         async with self._cond:
             self._cond.notify_all()
 
-    async def wait(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
+    async def wait(self, predicate: Callable[[], bool], timeout: float = RESTART_WAIT) -> None:
         async with asyncio.timeout(timeout), self._cond:
             await self._cond.wait_for(predicate)
 
@@ -72,7 +72,7 @@ class Sender:
             except TransportError as exc:
                 self.failed[text] = exc
                 await self.progress.notify()
-                await asyncio.wait_for(self.up.wait(), WAIT)  # bounded: the test restarts the server
+                await asyncio.wait_for(self.up.wait(), RESTART_WAIT)  # bounded: the test restarts the server
                 continue
             assert msg.id is not None
             self.acked[msg.id] = (text, receiver, receiver_type)
@@ -127,12 +127,12 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
             await client.init()
             await client.login(uid, srv.auth_key)
             if manual or uid == "superhero5":
-                await client.connect(timeout=WAIT)
+                await client.connect(timeout=RESTART_WAIT)
         await alice.init()
         await alice.login("superhero1", srv.auth_key)
         for client, _ in everyone.values():
-            await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
-            await client.wait_for_catchup(WAIT)
+            await client.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+            await client.wait_for_catchup(RESTART_WAIT)
 
         sender = Sender(alice, [("superhero2", "user"), ("superhero3", "user"), (GROUP, "group")])
         sender.up.set()
@@ -198,17 +198,17 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
                 raise outcome
 
         # the manual app comes back: catch-up on connect()
-        await late_client.connect(timeout=WAIT)
+        await late_client.connect(timeout=RESTART_WAIT)
         for client, _ in everyone.values():
-            await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
-            await client.wait_for_catchup(WAIT)
+            await client.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+            await client.wait_for_catchup(RESTART_WAIT)
 
         assert sender.failed, "no send failed while the server was down"
         failed_texts = set(sender.failed)
         for uid, (client, rec) in everyone.items():
             want = expected_for(uid, sender.acked, "superhero1")
             await rec.wait(
-                lambda r, w=want: w <= {m.id for m in r.args("onTextMessageReceived")}, timeout=WAIT
+                lambda r, w=want: w <= {m.id for m in r.args("onTextMessageReceived")}, timeout=RESTART_WAIT
             )
             assert await idle(client)
             got = rec.args("onTextMessageReceived")

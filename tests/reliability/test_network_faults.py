@@ -33,7 +33,7 @@ from cometchat_nb.errors import TimeoutError as SdkTimeoutError
 from cometchat_nb.protocol.states import ConnectionStateChange
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, Recorder, check_truthful, idle, new_client, settings_at
+from ..support import RESTART_WAIT, Recorder, check_truthful, idle, new_client, settings_at
 from .procs import ServerProcess
 
 
@@ -65,13 +65,13 @@ async def test_stalled_pongs_detected_within_ping_interval_plus_pong_timeout(
     clients.append(bob)
     await bob.init()
     await bob.login("superhero2", server.auth_key)
-    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
-    await bob.wait_for_catchup(WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+    await bob.wait_for_catchup(RESTART_WAIT)
     for _ in range(3):  # three half-open episodes in a row
         connected_changes = [c for c in bob.state_log if c.current is ConnectionState.CONNECTED]
         stalled_at = time.time()
         server.stall_pongs(True)
-        await bob.wait_for_state(ConnectionState.DISCONNECTED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.DISCONNECTED, timeout=RESTART_WAIT)
         drop = bob.state_log[-1] if bob.state_log[-1].current is ConnectionState.DISCONNECTED else None
         drop = next(c for c in reversed(bob.state_log) if c.current is ConnectionState.DISCONNECTED)
         # the last ping went out at most ping_interval after the stall began
@@ -79,12 +79,12 @@ async def test_stalled_pongs_detected_within_ping_interval_plus_pong_timeout(
         assert took <= ping + pong + 0.5, f"dead link noticed after {took:.3f}s"
         assert drop.reason is not None and "pong" in drop.reason and drop.reason_code == "1006"
         server.stall_pongs(False)
-        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
         assert (
             len([c for c in bob.state_log if c.current is ConnectionState.CONNECTED])
             == len(connected_changes) + 1
         )
-    await bob.wait_for_catchup(WAIT)
+    await bob.wait_for_catchup(RESTART_WAIT)
     sent = server.send_message("superhero1", "superhero2", "after three dead links")["id"]
     await rec.wait(lambda r: sent in [m.id for m in r.args("onTextMessageReceived")])
     assert await idle(bob)
@@ -111,8 +111,8 @@ async def test_frozen_server_with_full_send_buffers_is_declared_dead(
         clients.append(bob)
         await bob.init()
         await bob.login("superhero2", srv.auth_key)
-        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
-        await bob.wait_for_catchup(WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        await bob.wait_for_catchup(RESTART_WAIT)
         srv.freeze()
         frozen_at = time.time()
         indicator = TypingIndicator("superhero1", "user", metadata={"pad": "x" * 4000})
@@ -136,7 +136,7 @@ async def test_frozen_server_with_full_send_buffers_is_declared_dead(
         assert drop.at - frozen_at <= 0.5 + ping + pong + 2.0
         assert bob.get_connection_status() != "connected"
         srv.freeze(False)
-        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
         assert await idle(bob)
         check_truthful(bob.state_log, _calls(rec))
     finally:
@@ -192,7 +192,7 @@ class BlackHole:
         self._server.close()
         await self._server.wait_closed()
 
-    async def wait(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
+    async def wait(self, predicate: Callable[[], bool], timeout: float = RESTART_WAIT) -> None:
         async with asyncio.timeout(timeout):
             while not predicate():
                 self.changed.clear()
@@ -293,8 +293,8 @@ async def test_a_blocking_listener_stalls_neither_keepalive_nor_other_clients(
     for client, uid in ((bob, "superhero2"), (alice, "superhero3")):
         await client.init()
         await client.login(uid, server.auth_key)
-        await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
-        await client.wait_for_catchup(WAIT)
+        await client.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        await client.wait_for_catchup(RESTART_WAIT)
 
     release = threading.Event()
     entered = threading.Event()
@@ -308,7 +308,7 @@ async def test_a_blocking_listener_stalls_neither_keepalive_nor_other_clients(
     bob.add_message_listener("slow", MessageListener(onTextMessageReceived=slow))
     try:
         server.send_message("superhero1", "superhero2", "block 0")
-        assert await asyncio.to_thread(entered.wait, WAIT)
+        assert await asyncio.to_thread(entered.wait, RESTART_WAIT)
         frames_before = server.stats()["frames_in"]
         more = [server.send_message("superhero1", "superhero2", f"block {i}")["id"] for i in range(1, 20)]
         # the socket stays up through many keepalive rounds while the listener blocks
@@ -352,8 +352,8 @@ async def test_refused_connects_are_retried_with_backoff_and_states_tell_the_tru
         clients.append(bob)
         await bob.init()
         await bob.login("superhero2", first.auth_key)
-        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
-        await bob.wait_for_catchup(WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        await bob.wait_for_catchup(RESTART_WAIT)
         down_at = time.time()
         await asyncio.to_thread(first.stop)  # nothing listens on either port any more
 
@@ -369,8 +369,8 @@ async def test_refused_connects_are_retried_with_backoff_and_states_tell_the_tru
         second = EmbeddedServer(db=db, port=port, ws_port=ws_port)
         second.start()
         up_at = time.time()
-        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
-        await bob.wait_for_catchup(WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        await bob.wait_for_catchup(RESTART_WAIT)
         assert await idle(bob)
 
         log = bob.state_log
@@ -408,15 +408,15 @@ async def test_revoked_credentials_end_in_failed_logged_out_without_retry_storm(
     clients.append(bob)
     await bob.init()
     await bob.login("superhero2", server.auth_key)
-    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
-    await bob.wait_for_catchup(WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+    await bob.wait_for_catchup(RESTART_WAIT)
     token = store.load()["authToken"]  # type: ignore[index]
     if how == "revoked-while-offline":
         await bob.disconnect()
     rest_calls = bob._rest.calls
     before = len(bob.state_log)
     if how == "logged-out-elsewhere":
-        async with httpx.AsyncClient(timeout=WAIT) as http:
+        async with httpx.AsyncClient(timeout=RESTART_WAIT) as http:
             r = await http.delete(
                 f"{server.url}/v3.0/me", headers={"appId": server.app_id, "authToken": token}
             )
@@ -425,9 +425,9 @@ async def test_revoked_credentials_end_in_failed_logged_out_without_retry_storm(
         assert server.revoke_tokens("superhero2") >= 1
     if how == "revoked-while-offline":
         with pytest.raises(AuthError) as info:
-            await bob.connect(timeout=WAIT)
+            await bob.connect(timeout=RESTART_WAIT)
         assert info.value.code == ErrorCode.AUTH_TOKEN_NOT_FOUND
-    await bob.wait_for_state(ConnectionState.FAILED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.FAILED, timeout=RESTART_WAIT)
     await rec.wait_for("logoutSuccess")
     assert bob.get_logged_in_user() is None
     saved = store.load() or {}

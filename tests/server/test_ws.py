@@ -14,7 +14,7 @@ from cometchat_nb.protocol import frames
 from cometchat_nb.protocol.frames import CloseCode
 from cometchat_nb.server import EmbeddedServer
 
-from .helpers import Login, Rest, Sock, auth_frame, data
+from ..support.raw import Login, Rest, Sock, auth_frame, data
 
 
 def _decode(frame: dict[str, object]) -> frames.Frame:
