@@ -141,7 +141,7 @@ class CometChatException(Exception):  # noqa: N818 - CometChat API name
             out["details"] = self.details
         return out
 
-    # JS-style getters, so ported snippets keep working.
+    # the JS SDK's getters (aliased in camelCase below), so ported snippets keep working
     def get_code(self) -> str:
         return self.code
 

@@ -266,7 +266,7 @@ class BaseMessage:
     def is_catchup(self) -> bool:
         return self.source == "catchup"
 
-    # -- JS getters / setters ----------------------------------------------
+    # -- the JS SDK's getters and setters (camelCase aliases at the end) -------
     def get_id(self) -> str | None:
         return self.id
 
@@ -679,6 +679,6 @@ def message_from_wire(obj: Any, *, source: str = "live") -> BaseMessage:
         cls = Call
     else:
         cls = BaseMessage
-    msg = cls.__new__(cls)
+    msg = cls.__new__(cls)  # no __init__: every field comes from the wire, set once by _fill_from_wire
     msg._fill_from_wire(o, source)
     return msg

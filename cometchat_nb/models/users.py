@@ -60,7 +60,7 @@ class User:
         put(out, "tags", self.tags)
         return out
 
-    # JS getters / setters -------------------------------------------------
+    # the JS SDK's getters and setters (camelCase aliases at the end) ---------
     def get_uid(self) -> str:
         return self.uid
 
