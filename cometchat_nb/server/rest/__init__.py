@@ -3,7 +3,8 @@
 * ``routing.py``: :class:`~.routing.Route`, :class:`~.routing.Call`, lookup.
 * One module per resource, each exporting its ``ROUTES`` and the handlers they
   name: ``auth.py`` (auth tokens, ``me``, settings, telemetry), ``users.py``,
-  ``groups.py``, ``messages.py`` (send/edit/delete and every history route).
+  ``groups.py``, ``messages.py`` (send/edit/delete and every history route),
+  ``conversations.py`` (the conversation list, read marks, unread counts).
 * ``http.py``: :class:`~.http.RestApi`, the only module importing aiohttp:
   credentials, bodies, envelopes, status codes, CORS, fault gates.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import auth, groups, messages, users
+from . import auth, conversations, groups, messages, users
 from .routing import Route
 
 __all__ = ["ROUTES"]
@@ -29,4 +30,5 @@ ROUTES: Final[tuple[Route, ...]] = (
     *users.ROUTES,
     *messages.ROUTES,
     *groups.ROUTES,
+    *conversations.ROUTES,
 )

@@ -11,8 +11,9 @@ import orjson
 from ...protocol.rest import Cursor, Meta
 from ..config import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from ..params import bad_request, pagination, query_bool, query_int, query_list, query_optional_int
-from ..service import Service, messages
+from ..service import Service, conversations, messages
 from ..store import HistoryQuery, MessagePage
+from .conversations import unread_count_reply
 from .routing import Call, Reply, Route, route
 
 __all__ = ["ROUTES", "history_query"]
@@ -24,7 +25,10 @@ def send_message(svc: Service, call: Call) -> Reply:
 
 
 def get_message(svc: Service, call: Call) -> Reply:
-    return messages.get_message(svc, call.uid, call.params["id"]), None
+    """``GET messages/{id}``; its sender also gets its ``receipts`` (``getMessageReceipts``)."""
+    message = messages.get_message(svc, call.uid, call.params["id"])
+    receipts = conversations.message_receipts(svc, call.uid, message)
+    return (message if receipts is None else {**message, "receipts": receipts}), None
 
 
 def edit_message(svc: Service, call: Call) -> Reply:
@@ -76,7 +80,11 @@ def _history_reply(query: HistoryQuery, page: MessagePage) -> Reply:
 
 
 def list_messages(svc: Service, call: Call) -> Reply:
-    """``GET messages``: everything the caller can read (catch-up after a reconnect)."""
+    """``GET messages``: everything the caller can read (catch-up after a reconnect);
+    with ``unread=1&count=1`` the caller's unread counts."""
+    counts = unread_count_reply(svc, call)
+    if counts is not None:
+        return counts
     query = history_query(call.query)
     return _history_reply(query, messages.history(svc, query, reader=call.uid))
 
@@ -84,6 +92,9 @@ def list_messages(svc: Service, call: Call) -> Reply:
 def user_messages(svc: Service, call: Call) -> Reply:
     """``GET users/{uid}/messages``: the caller's direct conversation with that user."""
     conversation = messages.user_conversation(svc, call.uid, call.params["uid"])
+    counts = unread_count_reply(svc, call, conversation)
+    if counts is not None:
+        return counts
     query = history_query(call.query)
     return _history_reply(query, messages.history(svc, query, conversation=conversation))
 
@@ -91,6 +102,9 @@ def user_messages(svc: Service, call: Call) -> Reply:
 def group_messages(svc: Service, call: Call) -> Reply:
     """``GET groups/{guid}/messages``: a group's conversation, for members."""
     conversation = messages.group_conversation(svc, call.uid, call.params["guid"])
+    counts = unread_count_reply(svc, call, conversation)
+    if counts is not None:
+        return counts
     query = history_query(call.query)
     return _history_reply(query, messages.history(svc, query, conversation=conversation))
 

@@ -1,5 +1,5 @@
 """SQLite storage of the embedded server: users, tokens, groups, members,
-messages, receipts, friends.
+messages, receipts, friends, conversations.
 
 Contract:
 
@@ -26,8 +26,10 @@ Contract:
 Layout: ``migrations.py`` (the schema's history), ``base.py`` (connection and
 helpers), one module per table group, each a mixin of :class:`Store`:
 ``users.py`` (users, auth tokens, friends), ``groups.py`` (groups, members,
-passwords), ``messages.py`` (messages, history pages), ``receipts.py``. A new
-table group is a new module, one base class below and one migration.
+passwords), ``messages.py`` (messages, history pages), ``receipts.py``,
+``conversations.py`` (each conversation's latest message and each participant's
+read state, kept by triggers). A new table group is a new module, one base class
+below and one migration.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import os
 import secrets
 import sqlite3
 
+from .conversations import ConversationQuery, ConversationTables, Participant
 from .groups import GroupFields, GroupRow, GroupTables, hash_password, verify_password
 from .messages import HistoryQuery, MessagePage, MessageTables, conversation_id
 from .migrations import SCHEMA_VERSION, upgrade
@@ -45,10 +48,12 @@ from .users import UserFields, UserTables
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ConversationQuery",
     "GroupFields",
     "GroupRow",
     "HistoryQuery",
     "MessagePage",
+    "Participant",
     "Store",
     "UserFields",
     "conversation_id",
@@ -59,7 +64,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(UserTables, GroupTables, MessageTables, ReceiptTables):
+class Store(UserTables, GroupTables, MessageTables, ReceiptTables, ConversationTables):
     """The server's database (see the module docstring for the contract)."""
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from . import conversations
 from .base import transaction
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "schema_version", "upgrade"]
@@ -130,6 +131,7 @@ CREATE TABLE IF NOT EXISTS friends(
 #: The schema's history, oldest first; a step's version is its position (1-based).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration("users, tokens, friends, groups, members, messages, receipts", _V1_TABLES),
+    Migration(conversations.MIGRATION_NAME, conversations.MIGRATION_SQL, conversations.backfill),
 )
 
 #: The version this code brings every database to.
