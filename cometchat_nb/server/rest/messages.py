@@ -38,10 +38,11 @@ def delete_message(svc: Service, call: Call) -> Reply:
 
 
 # -- history ------------------------------------------------------------------------
-def history_query(query: Mapping[str, str]) -> HistoryQuery:
+def history_query(query: Mapping[str, str], reader: str | None = None) -> HistoryQuery:
     """The history parameters: ``per_page``, ``affix`` (``prepend``: older than the
     cursor, ``append``: newer), cursors ``id`` / ``sentAt``, ``hideDeleted``,
-    ``categories``, ``types``."""
+    ``categories``, ``types``; with ``reader``, ``hideMessagesFromBlockedUsers``
+    (what users in a block with the reader sent is left out)."""
     per_page = query_int(query, "per_page", PER_PAGE_DEFAULT, hi=PER_PAGE_MAX)
     affix_raw = query.get("affix") or "prepend"
     if affix_raw not in ("prepend", "append"):
@@ -55,6 +56,7 @@ def history_query(query: Mapping[str, str]) -> HistoryQuery:
         hide_deleted=query_bool(query, "hideDeleted"),
         categories=tuple(query_list(query, "categories")),
         types=tuple(query_list(query, "types")),
+        hide_blocked_for=reader if query_bool(query, "hideMessagesFromBlockedUsers") else None,
     )
 
 
@@ -77,21 +79,21 @@ def _history_reply(query: HistoryQuery, page: MessagePage) -> Reply:
 
 def list_messages(svc: Service, call: Call) -> Reply:
     """``GET messages``: everything the caller can read (catch-up after a reconnect)."""
-    query = history_query(call.query)
+    query = history_query(call.query, call.uid)
     return _history_reply(query, messages.history(svc, query, reader=call.uid))
 
 
 def user_messages(svc: Service, call: Call) -> Reply:
     """``GET users/{uid}/messages``: the caller's direct conversation with that user."""
     conversation = messages.user_conversation(svc, call.uid, call.params["uid"])
-    query = history_query(call.query)
+    query = history_query(call.query, call.uid)
     return _history_reply(query, messages.history(svc, query, conversation=conversation))
 
 
 def group_messages(svc: Service, call: Call) -> Reply:
     """``GET groups/{guid}/messages``: a group's conversation, for members."""
     conversation = messages.group_conversation(svc, call.uid, call.params["guid"])
-    query = history_query(call.query)
+    query = history_query(call.query, call.uid)
     return _history_reply(query, messages.history(svc, query, conversation=conversation))
 
 

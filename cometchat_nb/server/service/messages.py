@@ -6,7 +6,8 @@ sender who is a member (``ERR_NOT_A_MEMBER``); a reply's parent must be in the
 same conversation; a message is read by the ends of its direct conversation or
 the current members of its group (``ERR_PERMISSION_DENIED``); only the sender
 edits or deletes, never an action message; a deleted message cannot be edited;
-deleting twice answers the first ``deleted`` action.
+deleting twice answers the first ``deleted`` action; a direct message between
+a blocked pair is refused (``blocking.refuse_blocked_pair``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ...errors import ApiError, ErrorCode
 from ..config import SERVER_DEVICE_ID
 from ..params import bad_request, body_metadata, body_object, body_str, body_tags
 from ..store import HistoryQuery, MessagePage, conversation_id
+from .blocking import refuse_blocked_pair
 from .core import JSON, Service, not_a_member, permission_denied
 from .groups import require_membership
 
@@ -137,6 +139,7 @@ def post_message(svc: Service, sender: str, body: JSON, device_id: str = SERVER_
     draft = read_draft(svc, body)
     sender_user = svc.user_or_fail(sender)
     receiver_entity = _receiver_entity(svc, sender, draft)
+    refuse_blocked_pair(svc, sender, draft.receiver, draft.receiver_type)
     conversation = conversation_id(sender, draft.receiver, draft.receiver_type)
     parent_id = _parent_id(svc, draft.parent, conversation)
     data = {

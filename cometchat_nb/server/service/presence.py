@@ -2,7 +2,7 @@
 last one closing ``offline``; who is told depends on each watching socket's
 subscription (``ALL_USERS``: everyone, ``ROLES``: users whose role is among the
 socket's roles, ``FRIENDS``: the socket user's friends, ``NONE``: nobody) and
-never includes the user's own sockets."""
+never includes the user's own sockets nor those of users in a block with them."""
 
 from __future__ import annotations
 
@@ -43,10 +43,11 @@ def announce(
     if user_json is None:
         return [], b""
     friends: set[str] | None = None
+    partners = svc.store.block_partners(uid)
     role = user_json.get("role")
     targets: list[W] = []
     for watcher in watchers:
-        if watcher.uid == uid or watcher.subscription == "NONE":
+        if watcher.uid == uid or watcher.subscription == "NONE" or watcher.uid in partners:
             continue
         if watcher.subscription == "ALL_USERS":
             targets.append(watcher)

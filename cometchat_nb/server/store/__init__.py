@@ -1,5 +1,5 @@
 """SQLite storage of the embedded server: users, tokens, groups, members,
-messages, receipts, friends.
+messages, receipts, friends, blocked users, banned members.
 
 Contract:
 
@@ -26,7 +26,8 @@ Contract:
 Layout: ``migrations.py`` (the schema's history), ``base.py`` (connection and
 helpers), one module per table group, each a mixin of :class:`Store`:
 ``users.py`` (users, auth tokens, friends), ``groups.py`` (groups, members,
-passwords), ``messages.py`` (messages, history pages), ``receipts.py``. A new
+passwords), ``messages.py`` (messages, history pages), ``receipts.py``, ``blocks.py``
+(blocked users), ``bans.py`` (banned group members). A new
 table group is a new module, one base class below and one migration.
 """
 
@@ -37,20 +38,25 @@ import os
 import secrets
 import sqlite3
 
+from .bans import BanTables
+from .blocks import DIRECTIONS, BlockTables, Direction
 from .groups import GroupFields, GroupRow, GroupTables, hash_password, verify_password
 from .messages import HistoryQuery, MessagePage, MessageTables, conversation_id
 from .migrations import SCHEMA_VERSION, upgrade
 from .receipts import ReceiptTables
-from .users import UserFields, UserTables
+from .users import UserFields, UserQuery, UserTables
 
 __all__ = [
+    "DIRECTIONS",
     "SCHEMA_VERSION",
+    "Direction",
     "GroupFields",
     "GroupRow",
     "HistoryQuery",
     "MessagePage",
     "Store",
     "UserFields",
+    "UserQuery",
     "conversation_id",
     "hash_password",
     "verify_password",
@@ -59,7 +65,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(UserTables, GroupTables, MessageTables, ReceiptTables):
+class Store(UserTables, GroupTables, MessageTables, ReceiptTables, BlockTables, BanTables):
     """The server's database (see the module docstring for the contract)."""
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:

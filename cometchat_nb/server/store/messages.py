@@ -38,6 +38,8 @@ class HistoryQuery:
     hide_deleted: bool = False
     categories: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    #: hideMessagesFromBlockedUsers: leave out what users in a block with this uid sent
+    hide_blocked_for: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,12 @@ class MessageTables(Tables):
         if query.types:
             where.append(f"type IN ({','.join('?' * len(query.types))})")
             args += list(query.types)
+        if query.hide_blocked_for is not None:
+            where.append(
+                "sender NOT IN (SELECT blocked FROM blocked_users WHERE uid=?"
+                " UNION SELECT uid FROM blocked_users WHERE blocked=?)"
+            )
+            args += [query.hide_blocked_for, query.hide_blocked_for]
         clause = " AND ".join(where) or "1=1"
         order = "DESC" if query.affix == "prepend" else "ASC"
         rows = self._db.execute(
