@@ -26,6 +26,7 @@ from ...protocol.rest import API_VERSION
 from ..faults import Faults
 from ..params import bad_request
 from ..service import Service
+from ..service.auth import socket_identity
 from ..tokens import token_hash
 from .routing import JSON, Auth, Call, Route, find_route
 
@@ -41,6 +42,7 @@ _STATUS: Final = {
     ErrorCode.APIKEY_NOT_FOUND: 401,
     ErrorCode.EMPTY_AUTH_TOKEN: 401,
     ErrorCode.AUTH_TOKEN_NOT_FOUND: 401,
+    ErrorCode.WS_AUTH_FAIL: 401,
     ErrorCode.PERMISSION_DENIED: 403,
     ErrorCode.NOT_A_MEMBER: 403,
     ErrorCode.WRONG_GROUP_PASSWORD: 403,
@@ -174,6 +176,14 @@ class RestApi:
             raise ApiError("The appId header is missing.", code=ErrorCode.EMPTY_APPID)
         if app_id != config.app_id:
             raise ApiError("The appId is invalid.", code=ErrorCode.INVALID_APPID)
+        if auth == "jwt":
+            jwt = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            if not jwt:
+                raise ApiError(
+                    "The Authorization header (the JWT) is missing.", code=ErrorCode.EMPTY_AUTH_TOKEN
+                )
+            call.uid, call.token_hash = socket_identity(self._svc, jwt)
+            return
         if auth == "admin":
             key = request.headers.get("apiKey")
             if not key:

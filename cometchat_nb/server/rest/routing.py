@@ -44,8 +44,9 @@ class Call:
 #: What a handler returns: the reply's ``data`` and its ``meta`` (or ``None``).
 Reply = tuple[Any, JSON | None]
 Handler = Callable[[Service, Call], Reply]
-#: Who may call a route: ``admin`` needs the apiKey, ``user`` a live authToken, ``none`` nothing.
-Auth = Literal["admin", "user", "none"]
+#: Who may call a route: ``admin`` needs the apiKey, ``user`` a live authToken, ``jwt``
+#: the socket JWT in ``Authorization`` (the WS host's API), ``none`` nothing.
+Auth = Literal["admin", "user", "jwt", "none"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from ...protocol.rest import Meta
-from ..config import MAX_NAME, MAX_ROLE, MAX_URL
+from ..config import MAX_NAME, MAX_ROLE, MAX_URL, WS_API_VERSION
 from ..params import (
     JSON,
     bad_request,
@@ -21,7 +21,7 @@ from ..params import (
     query_list,
     query_page,
 )
-from ..service import Service, auth, blocking, users
+from ..service import Service, auth, blocking, presence, users
 from .routing import Call, Reply, Route, route
 
 __all__ = ["ROUTES"]
@@ -174,6 +174,12 @@ def list_blocked(svc: Service, call: Call) -> Reply:
     return found, Meta(pagination=pagination(total, len(found), per_page, page)).to_wire()
 
 
+def online_members(svc: Service, call: Call) -> Reply:
+    """``POST api/{WS_API_VERSION}/online-members`` (JWT in ``Authorization``):
+    ``{}`` counts online users, ``{"groups": [guid, …]}`` online members per group."""
+    return presence.online_counts(svc, call.body.get("groups")), None
+
+
 ROUTES: Final[tuple[Route, ...]] = (
     route("POST", "users", create_user, auth="admin"),
     route("PUT", "users/{uid}", update_user, auth="admin"),
@@ -183,4 +189,5 @@ ROUTES: Final[tuple[Route, ...]] = (
     route("POST", "blockedusers", block_users),
     route("GET", "blockedusers", list_blocked),
     route("DELETE", "blockedusers", unblock_users),
+    route("POST", f"api/{WS_API_VERSION}/online-members", online_members, auth="jwt"),
 )

@@ -11,9 +11,10 @@ from typing import Literal, Protocol, TypeVar
 
 from ...models import User
 from ...protocol.frames import PresenceFrame
-from .core import Service, frame_bytes
+from ..params import bad_request
+from .core import JSON, Service, frame_bytes
 
-__all__ = ["Watcher", "announce"]
+__all__ = ["Watcher", "announce", "online_counts"]
 
 
 class Watcher(Protocol):
@@ -65,3 +66,16 @@ def announce(
         app_id=svc.config.app_id, sender=uid, action=action, user=User.from_wire(user_json), timestamp=now
     )
     return targets, frame_bytes(frame)
+
+
+def online_counts(svc: Service, guids: object = None) -> JSON:
+    """``POST api/{WS_API_VERSION}/online-members``: without ``guids``
+    ``{"onlineUsersCount": n}`` (``getOnlineUserCount``), with a list of guids
+    ``{"groups": {guid: n}}`` (``getOnlineGroupMemberCount``; the JS SDK
+    resolves with ``data.onlineUsersCount`` / ``data.groups``). An unknown guid
+    counts 0."""
+    if guids is None:
+        return {"onlineUsersCount": svc.store.online_count()}
+    if not isinstance(guids, list) or not guids or not all(isinstance(g, str) for g in guids):
+        raise bad_request("'groups' must be a non-empty list of guids")
+    return {"groups": {guid: svc.store.online_members_count(guid) for guid in dict.fromkeys(guids)}}

@@ -273,6 +273,14 @@ class GroupTables(Tables):
     def member_uids(self, guid: str) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT uid FROM members WHERE guid=?", (guid,))]
 
+    def online_members_count(self, guid: str) -> int:
+        """How many members of ``guid`` are online."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM members m JOIN users u ON u.uid=m.uid WHERE m.guid=? AND u.status='online'",
+            (guid,),
+        ).fetchone()
+        return int(row[0])
+
     def members_count(self, guid: str) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM members WHERE guid=?", (guid,)).fetchone()[0])
 

@@ -199,6 +199,10 @@ class UserTables(Tables):
         """Mark every user offline (at start-up: no socket survives a restart)."""
         return self._db.execute("UPDATE users SET status='offline' WHERE status!='offline'").rowcount
 
+    def online_count(self) -> int:
+        """How many users are online (have a socket)."""
+        return int(self._db.execute("SELECT COUNT(*) FROM users WHERE status='online'").fetchone()[0])
+
     def user_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM users").fetchone()[0])
 
