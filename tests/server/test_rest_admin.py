@@ -311,3 +311,15 @@ def test_chat_host_port_serves_rest_too() -> None:
         assert data(r) == {"onlineUsersCount": 0}
     with pytest.raises(ValueError, match="chat_host_port"):
         EmbeddedServer(chat_host_port=70000)
+
+
+async def test_presence_is_not_told_across_a_block(server: EmbeddedServer, rest: Rest, one: Login) -> None:
+    rest.call("POST", "/blockedusers", token=one.token, json={"blockedUids": ["superhero2"]})
+    watcher = await Sock.login(server, one, subscription="ALL_USERS")
+    # a socket's "online" is announced before its auth answer: once login returns, it was sent (or not)
+    blocked = await Sock.login(server, rest.login("superhero2"))
+    free = await Sock.login(server, rest.login("superhero3"))
+    presence = [f["sender"] for f in await watcher.sync() if f.get("type") == "presence"]
+    assert presence == ["superhero3"]
+    for sock in (blocked, free, watcher):
+        await sock.close()
