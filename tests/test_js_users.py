@@ -123,7 +123,7 @@ async def test_a_block_stops_messages_typing_and_history_between_the_sdks(
     server: EmbeddedServer, make_py: MakePy, tmp_path: Path
 ) -> None:
     py, rec = await make_py(PY_UID)
-    other, other_rec = await make_py(OTHER)
+    _, other_rec = await make_py(OTHER)
     js = NodeDriver(server, "login", tmp_path / "storage.json", uid=JS_UID)
     try:
         await js.expect("ready")
