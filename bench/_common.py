@@ -364,11 +364,12 @@ def cpu_seconds(pid: int) -> float:
 
 
 def versions() -> dict[str, str]:
-    """Versions of what the figures depend on (python, websockets, pandas, pyarrow, orjson, node, SDK)."""
+    """Versions of what the figures depend on (python, picows, websockets, aiohttp, orjson, pandas, pyarrow,
+    node, the official JS SDK)."""
     from importlib import metadata
 
     out = {"python": sys.version.split()[0]}
-    for dist in ("websockets", "orjson", "pandas", "pyarrow"):
+    for dist in ("picows", "websockets", "aiohttp", "orjson", "pandas", "pyarrow"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

@@ -16,8 +16,8 @@ stdin EOF (or ``{"cmd": "quit"}``) stops it. Commands:
     written while the next chunk is queued); answers the push time.
 ``stream {uid, rate}``
     push the prepared frames at ``rate`` frames/s (a chunk every 10 ms).
-``users {prefix, n}`` / ``group {guid, members}``
-    create users ``prefix0…``; a public group with those members, and one
+``user {uid}`` / ``users {prefix, n}`` / ``group {guid, members}``
+    create user ``uid`` / users ``prefix0…``; a public group with those members, and one
     message in it (the model of the bare server's frames).
 ``burst {target, guid, sender, n}``
     ``n`` group messages as fast as possible: ``target="embedded"`` posts
@@ -126,6 +126,11 @@ class Bench:
             with contextlib.suppress(Exception):
                 self.server.create_user(uid, uid)
         return {"uids": len(uids)}
+
+    def cmd_user(self, uid: str) -> dict[str, Any]:
+        with contextlib.suppress(Exception):  # already there
+            self.server.create_user(uid, uid)
+        return {"uid": uid}
 
     def cmd_group(self, guid: str, members: list[str]) -> dict[str, Any]:
         self.server.create_group(guid, guid, members=members)

@@ -9,9 +9,12 @@ disconnecting ``--runs`` times:
           socket is open *and* the server accepted the auth frame (state
           CONNECTED). Then ``disconnect()`` and, outside the timing, the
           catch-up that every reconnect runs is awaited;
-``raw``   a bare ``websockets`` handshake (compression off), then the same
-          auth frame and its answer (one round trip); ``raw_handshake`` is the
-          handshake alone;
+``raw``   a bare ``picows`` client (the SDK's transport): the handshake, then
+          the same auth frame and its answer (one round trip), then close;
+          ``raw_handshake`` is the handshake alone. The target ratio is
+          ``sdk / raw``: what the SDK adds to the least a client must do;
+``raw_websockets`` the same with a bare ``websockets`` client (compression
+          off), the transport the SDK used before (for reference);
 ``node``  the official JS SDK (``tests/js/driver.js`` scenario ``bench``):
           ``CometChat.connect()`` → the socket's ``open`` event (when the JS
           SDK fires ``onConnected``; it fires it only for its first connect,
@@ -53,7 +56,7 @@ from _common import (
 )
 from websockets.asyncio.client import connect
 
-USERS = {"sdk": "superhero1", "raw": "superhero2", "node": "superhero3"}
+USERS = {"sdk": "superhero1", "raw": "superhero2", "node": "superhero3", "raw_websockets": "superhero4"}
 
 
 def emit(obj: dict[str, Any]) -> None:
@@ -91,27 +94,57 @@ async def run_sdk(info: dict[str, Any]) -> None:
             emit({"event": "reply", "ok": True, "ms": times})
 
 
-async def run_raw(info: dict[str, Any]) -> None:
+async def run_raw(info: dict[str, Any], transport: str) -> None:
+    uid = USERS["raw" if transport == "picows" else "raw_websockets"]
     resource = f"bench-connect-{os.getpid()}"
     async with httpx.AsyncClient() as http:
-        jwt = await login_jwt(http, info, USERS["raw"], resource)
-    frame = auth_frame(info, USERS["raw"], jwt, resource)
+        jwt = await login_jwt(http, info, uid, resource)
+    frame = auth_frame(info, uid, jwt, resource)
     url = str(info["ws"])
+    once = _picows_once if transport == "picows" else _websockets_once
     emit({"event": "ready"})
     while line := await asyncio.to_thread(sys.stdin.readline):
         cmd = json.loads(line)
         handshake: list[float] = []
         authed: list[float] = []
         for _ in range(int(cmd["runs"])):
-            t0 = time.perf_counter()
-            async with connect(url, compression=None, open_timeout=10) as ws:
-                t1 = time.perf_counter()
-                await ws.send(frame)
-                await ws.recv()
-                t2 = time.perf_counter()
+            t0, t1, t2 = await once(url, frame)
             handshake.append((t1 - t0) * 1e3)
             authed.append((t2 - t0) * 1e3)
         emit({"event": "reply", "ok": True, "ms": authed, "handshake_ms": handshake})
+
+
+async def _websockets_once(url: str, frame: str) -> tuple[float, float, float]:
+    t0 = time.perf_counter()
+    async with connect(url, compression=None, open_timeout=10, proxy=None) as ws:
+        t1 = time.perf_counter()
+        await ws.send(frame)
+        await ws.recv()
+        t2 = time.perf_counter()
+    return t0, t1, t2
+
+
+async def _picows_once(url: str, frame: str) -> tuple[float, float, float]:
+    import picows
+
+    answer: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    class Listener(picows.WSListener):
+        def on_ws_frame(self, transport: picows.WSTransport, frame: picows.WSFrame) -> None:
+            if frame.msg_type is picows.WSMsgType.TEXT and not answer.done():
+                answer.set_result(None)
+            elif frame.msg_type is picows.WSMsgType.CLOSE:
+                transport.disconnect()
+
+    t0 = time.perf_counter()
+    transport, _ = await picows.ws_connect(Listener, url, websocket_handshake_timeout=10)
+    t1 = time.perf_counter()
+    transport.send(picows.WSMsgType.TEXT, frame.encode())
+    await answer
+    t2 = time.perf_counter()
+    transport.send_close(picows.WSCloseCode.OK)
+    await asyncio.wait_for(transport.wait_disconnected(), 10)
+    return t0, t1, t2
 
 
 # ----------------------------------------------------------------------------------------
@@ -128,7 +161,7 @@ def block(child: Child, role: str, runs: int) -> dict[str, list[float]]:
     reply = child.call(cmd="connect", runs=runs, timeout=30 + runs)
     out = {role: reply["ms"]}
     if "handshake_ms" in reply:
-        out["raw_handshake"] = reply["handshake_ms"]
+        out[f"{role}_handshake"] = reply["handshake_ms"]
     return out
 
 
@@ -139,16 +172,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=20, help="connects discarded first (default 20)")
     parser.add_argument("--smoke", action="store_true", help="a few connects (the test suite)")
     parser.add_argument("--no-node", action="store_true", help="skip the official JS SDK")
-    parser.add_argument("--role", choices=("sdk", "raw"), help=argparse.SUPPRESS)
+    parser.add_argument("--role", choices=("sdk", "raw", "raw_websockets"), help=argparse.SUPPRESS)
     parser.add_argument("--info", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.role:
-        runner = run_sdk if args.role == "sdk" else run_raw
-        asyncio.run(runner(json.loads(args.info)))
+        info = json.loads(args.info)
+        if args.role == "sdk":
+            asyncio.run(run_sdk(info))
+        else:
+            asyncio.run(run_raw(info, "picows" if args.role == "raw" else "websockets"))
         return 0
     if args.smoke:
         args.runs, args.block, args.warmup = 4, 2, 1
-    roles = ["sdk", "raw", "node"]
+    roles = ["sdk", "raw", "raw_websockets", "node"]
     why_not_node = "skipped (--no-node)" if args.no_node else node_available()
     if why_not_node:
         roles.remove("node")
@@ -183,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"connects: {args.runs} per connector after {args.warmup} warm-up, in turns of {args.block}")
     labels = {
         "sdk": "SDK connect() → connected + authenticated",
-        "raw": "raw handshake + auth frame round trip",
-        "raw_handshake": "raw handshake alone",
+        "raw": "raw picows handshake + auth round trip",
+        "raw_handshake": "raw picows handshake alone",
+        "raw_websockets": "raw websockets handshake + auth",
+        "raw_websockets_handshake": "raw websockets handshake alone",
         "node": "JS SDK connect() → auth answer",
         "node_open": "JS SDK connect() → socket open (onConnected)",
     }
@@ -196,12 +234,12 @@ def main(argv: list[str] | None = None) -> int:
         p50, p99 = percentile(values, 50), percentile(values, 99)
         figures[f"{name}_p50_ms"], figures[f"{name}_p99_ms"] = p50, p99
         print(f"{label:<44} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   (n={len(values)})")
-    for other in ("raw", "node"):
+    for other in ("raw", "raw_websockets", "node"):
         if other in samples:
             for p in ("p50", "p99"):
                 figures[f"sdk_over_{other}_{p}"] = ratio(figures[f"sdk_{p}_ms"], figures[f"{other}_{p}_ms"])
             print(
-                f"sdk / {other:<5} p50 {figures[f'sdk_over_{other}_p50']:.2f}   "
+                f"sdk / {other:<14} p50 {figures[f'sdk_over_{other}_p50']:.2f}   "
                 f"p99 {figures[f'sdk_over_{other}_p99']:.2f}"
             )
     print(result_line(**figures))

@@ -6,14 +6,22 @@ loopback, compression off. Each receiver is a separate process, logged in as
 its own user and connected before the timing starts:
 
 ``listener``  the SDK's async ``Client`` with one message listener counting
-              ``onTextMessageReceived`` (reader → decode → models → dispatcher
-              thread → listener);
+              ``onTextMessageReceived`` (picows reader → decode → models →
+              dispatcher thread → listener);
 ``liveframe`` the same ``Client`` with a ``LiveFrame`` as its event sink
               (inline, as ``LiveFrame.attach`` adds it: appended on the
               client's loop, no dispatch thread);
 ``raw``       a bare ``websockets`` client doing only ``recv`` + ``json.loads``
-              (logged in with a real JWT, the same auth frame);
+              (logged in with a real JWT, the same auth frame): the baseline,
+              what a hand-written Python client does;
 ``raw_orjson`` the same with ``orjson.loads`` (for reference);
+``raw_aiohttp`` a bare ``aiohttp`` ``ws_connect`` client (C frame reader,
+              bytes) + ``orjson.loads`` (for reference: the transport the SDK
+              did not pick, see the README);
+``raw_picows`` a bare ``picows`` client (Cython frame parser, the SDK's
+              transport) + ``orjson.loads`` straight from the frame's memory:
+              the fastest raw Python client measured, the reference for the
+              physical limit of "read and parse a frame";
 ``node``      the official CometChat JS SDK in Node 20 (``tests/js/driver.js``
               scenario ``bench``: a quiet listener counting
               ``onTextMessageReceived``), in a fresh process and session for
@@ -28,13 +36,18 @@ The receiver process is stopped (SIGSTOP, by its PID) while the server
 queues the frames and resumed (SIGCONT) once they are all queued, so the
 figure is the receiver's own ceiling, not the Python sender's (perf-limits.md:
 a Python ``websockets`` sender tops out near half of what a client can take).
-The rate is frames / time from the first to the N-th frame seen by the
-receiver's counter. One warm-up round is discarded, then ``--runs`` rounds;
+The rate of a Python receiver is frames / time from the resume to the N-th
+frame seen by its counter (``time.perf_counter`` is the system's monotonic
+clock on Linux, the same in both processes), so a receiver that reads ahead
+and hands frames on later is timed from the start of its work, not from its
+first hand-off. The JS SDK reports its own time from the first to the N-th
+frame (it runs its listener as it reads each frame). One warm-up round is discarded, then ``--runs`` rounds;
 in each round every receiver gets the same number of frames, one receiver at
 a time, in turn (so drift on this noisy machine hits all of them alike).
-Reported: median (min–max) per receiver, the receiver's CPU use (process CPU
-/ wall), and the ratios listener/raw, liveframe/raw, liveframe/node,
-listener/node, computed from the medians. Ends with a ``RESULT`` line.
+Reported: median (min–max) per receiver, frames per CPU-second of the
+receiver process (all its threads), and the ratios listener/raw,
+listener/node, listener/raw_picows, liveframe/raw, liveframe/node, computed
+from the medians. Ends with a ``RESULT`` line.
 
     python bench/bench_ingest.py                  # N = 100 000, 5 runs
     python bench/bench_ingest.py --smoke          # tiny N, 1 run
@@ -73,15 +86,18 @@ from _common import (
 )
 from websockets.asyncio.client import connect
 
-RECEIVERS = ("listener", "liveframe", "raw", "raw_orjson", "node")
+RECEIVERS = (
+    "listener",
+    "liveframe",
+    "raw",
+    "raw_orjson",
+    "raw_aiohttp",
+    "raw_picows",
+    "node",
+)
 NODE_WARMUP = 5000  # frames through a fresh Node session before its measured run (JIT)
-USERS = {
-    "listener": "superhero1",
-    "liveframe": "superhero2",
-    "raw": "superhero3",
-    "raw_orjson": "superhero4",
-    "node": "superhero5",
-}
+# each receiver logs in as its own user (created by the orchestrator before the receivers start)
+USERS = {role: f"ingest-{role.replace('_', '-')}" for role in RECEIVERS}
 
 
 def emit(obj: dict[str, Any]) -> None:
@@ -120,7 +136,13 @@ class Counter:
 
     def report(self) -> dict[str, Any]:
         wall = self.t1 - self.t0
-        return {"event": "done", "n": self.n, "seconds": wall, "cpu": (self.cpu1 - self.cpu0) / wall}
+        return {
+            "event": "done",
+            "n": self.n,
+            "seconds": wall,
+            "cpu": (self.cpu1 - self.cpu0) / wall,
+            "t_last": self.t1,  # perf_counter (CLOCK_MONOTONIC on Linux: comparable across processes)
+        }
 
 
 async def _commands(counter: Counter, timeout: float, cleanup: Any = None) -> None:
@@ -211,11 +233,82 @@ async def run_raw(info: dict[str, Any], uid: str, decoder: str, timeout: float) 
         task.cancel()
 
 
+async def run_raw_aiohttp(info: dict[str, Any], uid: str, timeout: float) -> None:
+    import aiohttp
+
+    loads = orjson.loads
+    resource = f"bench-raw-{os.getpid()}"
+    async with httpx.AsyncClient() as http:
+        jwt = await login_jwt(http, info, uid, resource)
+    counter = Counter()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(
+            str(info["ws"]), compress=0, max_msg_size=4 * 1024 * 1024, decode_text=False
+        ) as ws,
+    ):
+        await ws.send_str(auth_frame(info, uid, jwt, resource))
+        answer = loads((await ws.receive()).data)
+        if answer.get("body", {}).get("code") != "200":
+            raise SystemExit(f"auth refused: {answer}")
+
+        async def reader() -> None:
+            hit = counter.hit
+            async for msg in ws:
+                loads(msg.data)
+                hit()
+
+        task = asyncio.create_task(reader())
+        emit({"event": "ready"})
+        await _commands(counter, timeout)
+        task.cancel()
+
+
+async def run_raw_picows(info: dict[str, Any], uid: str, timeout: float) -> None:
+    import picows
+
+    loads = orjson.loads
+    resource = f"bench-raw-{os.getpid()}"
+    async with httpx.AsyncClient() as http:
+        jwt = await login_jwt(http, info, uid, resource)
+    counter = Counter()
+    hit = counter.hit
+    answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    text, close = picows.WSMsgType.TEXT, picows.WSMsgType.CLOSE
+
+    class Listener(picows.WSListener):  # type: ignore[misc]
+        def on_ws_frame(self, transport: picows.WSTransport, frame: picows.WSFrame) -> None:
+            kind = frame.msg_type
+            if kind is text:
+                obj = loads(frame.get_payload_as_memoryview())
+                if answer.done():
+                    hit()
+                else:
+                    answer.set_result(obj)
+            elif kind is close:
+                transport.disconnect()
+
+    transport, _ = await picows.ws_connect(Listener, str(info["ws"]), max_frame_size=4 * 1024 * 1024)
+    try:
+        transport.send(text, auth_frame(info, uid, jwt, resource).encode())
+        if (await answer).get("body", {}).get("code") != "200":
+            raise SystemExit(f"auth refused: {answer.result()}")
+        emit({"event": "ready"})
+        await _commands(counter, timeout)
+    finally:
+        transport.disconnect()
+        await transport.wait_disconnected()
+
+
 def receiver_main(args: argparse.Namespace) -> int:
     info = json.loads(args.info)
     uid = USERS[args.role]
     if args.role in ("listener", "liveframe"):
         asyncio.run(run_sdk(info, uid, args.role, args.timeout))
+    elif args.role == "raw_aiohttp":
+        asyncio.run(run_raw_aiohttp(info, uid, args.timeout))
+    elif args.role == "raw_picows":
+        asyncio.run(run_raw_picows(info, uid, args.timeout))
     else:
         asyncio.run(run_raw(info, uid, "orjson" if args.role == "raw_orjson" else "json", args.timeout))
     return 0
@@ -239,7 +332,7 @@ def start_receiver(role: str, info: dict[str, Any], timeout: float, storage: Pat
 
 def one_run(server: BenchServer, child: Child, role: str, n: int, timeout: float) -> dict[str, Any]:
     uid = USERS[role]
-    server.call(cmd="prepare", uid=uid, n=n, seed=len(role))
+    server.call(cmd="prepare", uid=uid, n=n, seed=1)
     if role == "node":
         child.send({"cmd": "benchArm", "n": n})
         child.wait_for("result", 30)
@@ -253,11 +346,16 @@ def one_run(server: BenchServer, child: Child, role: str, n: int, timeout: float
     try:
         push = server.call(cmd="push", uid=uid, timeout=timeout)
     finally:
+        resumed = time.perf_counter()
         os.kill(child.pid, signal.SIGCONT)
     done = child.wait_for("benchDone" if role == "node" else "done", timeout)
     cpu = cpu_seconds(child.pid) - cpu0
+    # Python receivers: from the resume to the N-th frame at the listener, so a receiver that
+    # reads ahead and hands frames on later is not timed from its first hand-off. Node reports
+    # its own first-to-N-th time (its listener runs as each frame is read).
+    seconds = done["t_last"] - resumed if "t_last" in done else done["seconds"]
     return {
-        "rate": n / done["seconds"],
+        "rate": n / seconds,
         "cpu_rate": n / cpu if cpu > 0 else math.nan,
         "push_rate": n / push["push_seconds"],
     }
@@ -292,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cometchat-bench-") as tmp, BenchServer() as server:
         try:
             for role in roles:
+                server.call(cmd="user", uid=USERS[role])
+            for role in roles:
                 children[role] = start_receiver(role, server.info, args.timeout, Path(tmp) / "node.json")
             size = server.call(cmd="prepare", uid="superhero1", n=2000)  # frame sizes only
             print(
@@ -315,20 +415,29 @@ def main(argv: list[str] | None = None) -> int:
                 child.close()
     med = {r: median(v) for r, v in rates.items()}
     cmed = {r: median(v) for r, v in cpu_rates.items()}
-    print("receiver    frames/s (wall, first to N-th frame)   frames per CPU-second of the receiver")
+    print("receiver     frames/s (wall, resume to N-th frame)  frames per CPU-second of the receiver")
     for role in roles:
-        print(f"{role:<11} {spread(rates[role]):<38} {spread(cpu_rates[role])}")
+        print(f"{role:<12} {spread(rates[role]):<38} {spread(cpu_rates[role])}")
     print(f"server push rate (frames queued/s, informational) {spread(push_rates)}")
     figures: dict[str, float] = {f"{r}_per_s": med[r] for r in roles}
     figures["frame_bytes"] = float(size["bytes_mean"])
-    for a, b in (("listener", "raw"), ("liveframe", "raw"), ("liveframe", "node"), ("listener", "node")):
+    pairs = (
+        ("listener", "raw"),
+        ("listener", "node"),
+        ("listener", "raw_picows"),
+        ("liveframe", "raw"),
+        ("liveframe", "node"),
+        ("raw_picows", "raw"),
+        ("raw_aiohttp", "raw"),
+    )
+    for a, b in pairs:
         if a in med and b in med:
             figures[f"{a}_over_{b}"] = ratio(med[a], med[b])
     for name, value in list(figures.items()):
         if "_over_" in name:
             a, _, b = name.partition("_over_")
             figures[f"{name}_cpu"] = ratio(cmed[a], cmed[b])
-            print(f"{name:<22} {value:.2f}   (per CPU-second: {figures[f'{name}_cpu']:.2f})")
+            print(f"{name:<26} {value:.2f}   (per CPU-second: {figures[f'{name}_cpu']:.2f})")
     print(result_line(**figures))
     return 0
 

@@ -92,13 +92,14 @@ def test_readme_table(tmp_path: Path) -> None:
         "versions": {"python": "3.11"},
         "seconds": 1.0,
         "benchmarks": {
-            "ingest": {"seconds": 1.0, "figures": {"listener_over_raw": 0.9, "listener_per_s": 1000.0}},
-            "connect": {"seconds": 1.0, "figures": {"sdk_p50_ms": 3.0}},
+            "ingest": {"seconds": 1.0, "figures": {"listener_over_raw": 1.4, "listener_per_s": 1000.0}},
+            "connect": {"seconds": 1.0, "figures": {"sdk_p50_ms": 3.0, "sdk_over_raw_p50": 1.25}},
         },
     }
     block = run_all.table(results)
     assert "SDK listener ÷ raw `websockets`" in block
-    assert "0.90×" in block and "✅" in block and "❌" in block  # 0.9 ≥ 0.8; 3.0 ms > 2.5 ms
+    assert "1.40×" in block and "1.25×" in block
+    assert "✅" in block and "❌" in block  # 1.4 ≥ 1.3; 1.25 > 1.1
     readme = tmp_path / "README.md"
     readme.write_text("# Title\n\nText.\n", encoding="utf-8")
     run_all.write_readme(block, readme)
@@ -108,4 +109,4 @@ def test_readme_table(tmp_path: Path) -> None:
     second = readme.read_text(encoding="utf-8")
     assert second.count("## Performance") == 1
     assert "<!-- bench:start -->\nnew table\n<!-- bench:end -->" in second
-    assert "0.90×" not in second
+    assert "1.40×" not in second

@@ -45,6 +45,7 @@ FORBIDDEN = {("client", "server"), ("server", "client")}
 PROTOCOL_BANNED = {
     "asyncio",
     "websockets",
+    "picows",
     "httpx",
     "aiohttp",
     "orjson",

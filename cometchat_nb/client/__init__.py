@@ -1,4 +1,4 @@
-"""The asyncio client: REST over httpx, the socket over websockets, the reconnect loop."""
+"""The asyncio client: REST over httpx, the socket over picows, the reconnect loop."""
 
 from __future__ import annotations
 

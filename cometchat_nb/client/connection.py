@@ -1,26 +1,38 @@
-"""One authenticated web-socket session: open + auth, reader task, keepalive.
+"""One authenticated web-socket session: open + auth, frame reader, keepalive.
 
-:meth:`Connection.open` connects to the chat host, sends the auth frame and
-waits for the server's answer (all within ``open_timeout``). It returns a
-running connection or raises:
+The socket is a `picows <https://github.com/tarasko/picows>`_ client: its
+frame parser is Cython, and it hands every frame to :meth:`Connection.on_ws_frame`
+synchronously from the transport's ``buffer_updated`` — no task switch and no
+queue per frame (README "Performance" has the comparison with ``websockets``
+and ``aiohttp`` that chose it). picows leaves the message layer to its user,
+so this module owns it: fragmented messages are reassembled (up to
+``max_size``), a close frame from the server is answered, writes respect the
+transport's flow control, and a handshake that is cancelled or times out
+closes its socket.
+
+:meth:`Connection.open` connects to the chat host (through a proxy when the
+environment names one, see :func:`proxy_for`), sends the auth frame and waits
+for the server's answer (all within ``open_timeout``). It returns a running
+connection or raises:
 
 * :class:`~cometchat_nb.errors.AuthError` — the server refused the JWT
   (terminal: the supervisor refreshes credentials once, then fails);
 * :class:`~cometchat_nb.errors.TransportError` /
-  :class:`~cometchat_nb.errors.TimeoutError` — anything retryable.
+  :class:`~cometchat_nb.errors.TimeoutError` — anything retryable;
+* :class:`~cometchat_nb.errors.InvalidArgumentError` — an invalid URL or proxy.
 
-A running connection has two tasks: the *reader*, which decodes every frame
-and hands it to ``on_frame`` (a plain function that must not block — it only
-routes to the dispatcher), and the *keepalive*, which sends
-``{"action":"ping"}`` every ``ping_interval`` seconds and declares the link
-dead when no ``pong`` arrives within ``pong_timeout``. :attr:`closed` is a
-future resolved with a :class:`CloseInfo` when the session ends, whoever
+A running connection decodes every frame on the loop, as it arrives, and
+hands it to ``on_frame`` (a plain function that must not block — it only
+routes to the dispatcher); its *keepalive* task sends ``{"action":"ping"}``
+every ``ping_interval`` seconds and declares the link dead when neither the
+``pong`` nor any other frame arrives within ``pong_timeout``. :attr:`closed`
+is a future resolved with a :class:`CloseInfo` when the session ends, whoever
 ended it; ``on_lost`` (if set) is called with the same kind of :class:`CloseInfo`
 *synchronously*, once, the moment the connection learns the link is gone (the
-keepalive declares it dead, a send finds it closed, or the reader ends), so its
-owner never reports ``connected`` for a link already known dead. Transport
-objects are never reused: each reconnect builds a new ``Connection`` (the
-stale-session bug class of other SDKs cannot happen).
+keepalive declares it dead, a send finds it closed, or the socket is gone), so
+its owner never reports ``connected`` for a link already known dead. Transport
+objects are never reused: each reconnect builds a new
+``Connection`` (the stale-session bug class of other SDKs cannot happen).
 """
 
 from __future__ import annotations
@@ -29,30 +41,42 @@ import asyncio
 import builtins
 import contextlib
 import logging
+import socket
 import ssl
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import orjson
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
-from websockets.proxy import get_proxy
-from websockets.uri import parse_uri
+import picows
+from picows import WSCloseCode, WSFrame, WSMsgType, WSTransport
+from python_socks import ProxyError
 
 from ..errors import AuthError, ErrorCode, InvalidArgumentError, ProtocolError, TransportError
 from ..errors import TimeoutError as SdkTimeoutError
 from ..protocol import frames
 from ..protocol.frames import AuthRequest, AuthResult, CloseCode, Frame, Pong
 
-__all__ = ["CloseInfo", "Connection"]
+__all__ = ["CloseInfo", "Connection", "proxy_for"]
 
 log = logging.getLogger(__name__)
 
 # asyncio.timeout() raises the builtin; ours (a subclass) carries a CometChat code.
 _BuiltinTimeoutError = builtins.TimeoutError
-_PING = orjson.dumps({"action": "ping", "ack": "true"}).decode()
+_PING = orjson.dumps({"action": "ping", "ack": "true"})
+_TEXT, _BINARY, _CONTINUATION, _CLOSE = (
+    WSMsgType.TEXT,
+    WSMsgType.BINARY,
+    WSMsgType.CONTINUATION,
+    WSMsgType.CLOSE,
+)
+_CLOSE_TIMEOUT = 2.0  # how long close() waits for the server's close frame
+# proxy schemes a socket can go through (python-socks, which picows uses, names SOCKS ones without h/a)
+_PROXY_SCHEMES = {"http": "http", "https": "https", "socks5": "socks5", "socks5h": "socks5"}
+_PROXY_SCHEMES |= {"socks4": "socks4", "socks4a": "socks4"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +84,8 @@ class CloseInfo:
     """How a session ended.
 
     ``code``/``reason``: the close frame (``1006`` when the link broke without
-    one); ``by_client``: we closed it (``disconnect()``, logout, dead link);
-    ``dead_link``: no pong in time.
+    one); ``by_client``: we closed it (``disconnect()``, logout, dead link, a
+    frame over ``max_size``); ``dead_link``: no pong in time.
     """
 
     code: int | None
@@ -78,42 +102,113 @@ def _auth_error(result: AuthResult | None, close_code: int | None) -> Exception:
         return TransportError(message, code=code)  # server busy: retry
     if close_code is not None and not CloseCode.is_terminal(close_code) and result is None:
         return TransportError(f"socket closed during authentication (code {close_code})")
+    if close_code is None and result is None:
+        return TransportError("socket closed during authentication", code=ErrorCode.WS_CONNECTION_FAIL)
     return AuthError(message, code=code)
 
 
-def proxy_for(url: str) -> str | Literal[True] | None:
-    """The proxy for a socket to ``url`` from the environment (``*_proxy`` / ``no_proxy``).
+def proxy_for(url: str) -> str | None:
+    """The proxy for a socket to ``url`` from the environment (``*_proxy`` / ``no_proxy``), or None.
 
-    ``websockets.connect`` looks this up on every connect, which reads and
-    decodes the whole environment twice (about 0.25 ms, a tenth of a loopback
-    connect); a client asks once per URL instead, as httpx does once per
-    client. True (let ``connect`` decide, and report) for a URL it cannot parse.
+    The order is the one ``websockets`` (the SDK's earlier transport) and
+    RFC 6455 use: ``wss_proxy``/``ws_proxy`` first, then a SOCKS proxy, then
+    ``https_proxy``, then (plain ``ws://`` only) ``http_proxy``. Reading the
+    environment takes about 0.25 ms (a tenth of a loopback connect), so a
+    client asks once per URL, as httpx does once per client. None for a URL
+    it cannot parse (:meth:`Connection.open` reports that one).
     """
     try:
-        return get_proxy(parse_uri(url))
-    except (InvalidURI, ValueError):
-        return True
+        parts = urllib.parse.urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("ws", "wss") or not host:
+        return None
+    secure = parts.scheme == "wss"
+    if urllib.request.proxy_bypass(f"{host}:{port or (443 if secure else 80)}"):
+        return None
+    proxies = urllib.request.getproxies()
+    for scheme in ("wss", "socks", "https") if secure else ("ws", "socks", "https", "http"):
+        proxy = proxies.get(scheme)
+        if proxy:
+            # getproxies() gives a SOCKS proxy declared by the OS as {"socks": "http://host:port"}
+            return "socks5h://" + proxy[7:] if scheme == "socks" and proxy.startswith("http://") else proxy
+    return None
 
 
-class Connection:
-    """A live, authenticated socket. Build with :meth:`open`."""
+def _proxy_url(proxy: str) -> str:
+    """``proxy`` with a scheme picows takes; InvalidArgumentError for one it cannot use."""
+    parts = urllib.parse.urlsplit(proxy)
+    scheme = _PROXY_SCHEMES.get(parts.scheme)
+    if scheme is None or not parts.hostname:
+        shown = parts._replace(netloc=parts.hostname or "").geturl()  # no credentials in messages
+        raise InvalidArgumentError(
+            f"unsupported proxy {shown!r} for the web-socket: use http://, https://, socks5:// or socks4://"
+        )
+    return parts._replace(scheme=scheme).geturl()
+
+
+async def _connect_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket connected to ``host``:``port`` (each resolved address in turn)."""
+    loop = asyncio.get_running_loop()
+    try:  # an IP address needs no lookup (the loop's getaddrinfo is a thread hop, ~0.2 ms)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+    except socket.gaierror:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    error: OSError | None = None
+    for family, type_, proto, _, address in infos:
+        sock = socket.socket(family, type_, proto)
+        try:
+            sock.setblocking(False)
+            await loop.sock_connect(sock, address)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+        except BaseException:
+            sock.close()
+            raise
+    raise error or OSError(f"{host!r} resolves to no address")
+
+
+class Connection(picows.WSListener):
+    """A live, authenticated socket. Build with :meth:`open`.
+
+    It is also the picows listener of its socket: ``on_ws_frame``,
+    ``on_ws_disconnected``, ``pause_writing`` and ``resume_writing`` are
+    picows's callbacks, run on the loop.
+    """
 
     def __init__(
         self,
-        ws: ClientConnection,
         *,
         on_frame: Callable[[Frame], None],
         ping_interval: float,
         pong_timeout: float,
+        max_size: int,
     ) -> None:
-        self._ws = ws
+        super().__init__()
+        loop = asyncio.get_running_loop()
+        self._loop = loop
         self._on_frame = on_frame
         self._ping_interval = ping_interval
         self._pong_timeout = pong_timeout
+        self._max_size = max_size
+        self._transport: WSTransport | None = None
         self._pong = asyncio.Event()
         self._closing_by_client = False
         self._dead_link = False
-        self.closed: asyncio.Future[CloseInfo] = asyncio.get_running_loop().create_future()
+        self._disconnected = False
+        # Until the connection goes live (the loop iteration after open() returned) frames are
+        # kept here in order: the auth answer first, then whatever the server sent right after it.
+        self._live = False
+        self._early: list[bytes] = []
+        self._early_arrived: asyncio.Event | None = asyncio.Event()
+        self._fragments: list[bytes] | None = None
+        self._fragments_size = 0
+        self._write_paused = False
+        self._drained: asyncio.Future[None] | None = None
+        self.closed: asyncio.Future[CloseInfo] = loop.create_future()
         self.opened_at = time.time()
         self.last_rx = time.monotonic()
         self.rtt: float | None = None
@@ -138,63 +233,74 @@ class Connection:
         max_size: int = 4 * 1024 * 1024,
         proxy: str | Literal[True] | None = True,
     ) -> Connection:
-        """Connect, authenticate, start the reader and keepalive. See the module doc for errors.
+        """Connect, authenticate, start the keepalive. See the module doc for errors.
 
-        ``proxy``: as ``websockets.connect`` takes it (True: look it up in the
-        environment now; see :func:`proxy_for`).
+        ``proxy``: a proxy URL (``http``, ``https``, ``socks5``, ``socks4``),
+        None for a direct connection, True to look it up in the environment now
+        (:func:`proxy_for`). ``max_size``: the largest message accepted from
+        the server; a larger one closes the socket with 1009 (and reconnects).
         """
+        conn = cls(
+            on_frame=on_frame, ping_interval=ping_interval, pong_timeout=pong_timeout, max_size=max_size
+        )
+        if proxy is True:
+            proxy = proxy_for(url)
+        # picows leaves a socket open when its handshake is cancelled: the sockets are made
+        # here, so that one can be shut down (its transport then sees EOF and closes itself)
+        sockets: list[socket.socket] = []
+
+        async def socket_factory(target: picows.WSParsedURL) -> socket.socket:
+            sock = await _connect_socket(target.host, target.port)
+            sockets.append(sock)
+            return sock
+
         try:
             async with asyncio.timeout(open_timeout):
-                ws = await connect(
+                transport, _ = await picows.ws_connect(
+                    conn._listener_factory,
                     url,
-                    ssl=ssl_context if url.startswith("wss://") else None,
-                    compression=None,
-                    ping_interval=None,  # CometChat keepalive is app-level (see _keepalive)
-                    open_timeout=None,
-                    close_timeout=2,
-                    max_size=max_size,
-                    max_queue=64,
-                    user_agent_header=None,
-                    proxy=proxy,
+                    ssl_context=ssl_context if url.startswith("wss://") else None,
+                    websocket_handshake_timeout=None,  # bounded by open_timeout
+                    enable_auto_ping=False,  # CometChat keepalive is app-level (see _keepalive)
+                    enable_auto_pong=True,  # protocol pings from the server are answered
+                    max_frame_size=max_size,
+                    max_redirects=5,
+                    proxy=_proxy_url(proxy) if proxy is not None else None,
+                    socket_factory=socket_factory,
+                    use_aiofastnet=False,  # asyncio's own transports and TLS (see README)
                 )
-                try:
-                    await ws.send(orjson.dumps(auth.to_wire()).decode())
-                    result = await cls._await_auth(ws)
-                except BaseException:
-                    ws.transport.abort()
-                    raise
-        except _BuiltinTimeoutError:
-            raise SdkTimeoutError(
-                f"the web-socket at {url} did not open and authenticate within {open_timeout:g} s",
-                code=ErrorCode.WS_CONNECTION_FAIL,
-            ) from None
-        except InvalidURI as exc:
-            raise InvalidArgumentError(f"invalid web-socket URL {url!r}: {exc}") from None
-        except ssl.SSLCertVerificationError as exc:
-            raise TransportError(
-                f"TLS certificate of {url} is not trusted ({exc.verify_message}); "
-                "pass the server's CA file with AppSettingsBuilder().setVerify(path)",
-                code="ERR_TLS_VERIFY",
-            ) from None
-        except (OSError, InvalidHandshake) as exc:
-            raise TransportError(
-                f"cannot open the web-socket at {url}: {type(exc).__name__}: {exc}",
-                code=ErrorCode.WS_CONNECTION_FAIL,
-            ) from None
-        conn = cls(ws, on_frame=on_frame, ping_interval=ping_interval, pong_timeout=pong_timeout)
+                if conn._transport is None:  # the server closed the socket during the upgrade
+                    raise ConnectionResetError("the server closed the socket during the web-socket upgrade")
+                transport.send(_TEXT, orjson.dumps(auth.to_wire()))
+                await conn._await_auth()
+        except BaseException as exc:
+            conn._abort_open(sockets)
+            raise _open_error(exc, url, open_timeout) from None
         conn._start()
         log.debug("web-socket authenticated at %s", url)
-        del result
         return conn
 
-    @staticmethod
-    async def _await_auth(ws: ClientConnection) -> AuthResult:
+    def _listener_factory(self, request: object, response: object) -> Connection:
+        return self
+
+    def _abort_open(self, sockets: list[socket.socket]) -> None:
+        transport = self._transport
+        if transport is not None:
+            transport.disconnect(False)
+        for sock in sockets:
+            with contextlib.suppress(OSError):  # closed already: its transport is gone
+                sock.shutdown(socket.SHUT_RDWR)
+
+    async def _await_auth(self) -> AuthResult:
+        arrived = self._early_arrived
+        assert arrived is not None
         while True:
-            try:
-                raw = await ws.recv()
-            except ConnectionClosed as exc:
-                code = exc.rcvd.code if exc.rcvd is not None else None
-                raise _auth_error(None, code) from None
+            while not self._early:
+                if self._disconnected:
+                    raise _auth_error(None, self._close_code_received())
+                arrived.clear()
+                await arrived.wait()
+            raw = self._early.pop(0)
             try:
                 frame = frames.decode(raw, loads=orjson.loads)
             except ProtocolError as exc:
@@ -206,72 +312,190 @@ class Connection:
             # anything before the auth answer is ignored (the JS SDK does the same)
 
     def _start(self) -> None:
-        for coro, name in ((self._reader(), "reader"), (self._keepalive(), "keepalive")):
-            task = asyncio.get_running_loop().create_task(coro, name=f"cometchat-{name}")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        self._early_arrived = None
+        task = self._loop.create_task(self._keepalive(), name="cometchat-keepalive")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        # Frames start flowing to on_frame on the next loop iteration, after the caller of
+        # open() has taken the connection (the supervisor reports CONNECTED first).
+        self._loop.call_soon(self._go_live)
 
-    # -- running ----------------------------------------------------------------
-    async def _reader(self) -> None:
-        ws = self._ws
-        on_frame = self._on_frame
-        decode = frames.decode
-        loads = orjson.loads
-        try:
-            async for data in ws:
-                self.frames_in += 1
-                try:
-                    frame = decode(data, loads=loads)
-                except ProtocolError as exc:
-                    self.bad_frames += 1
-                    log.warning("dropped a malformed frame from the server: %s", exc.message)
-                    continue
-                if type(frame) is Pong:
-                    self._pong.set()
-                    continue
-                try:
-                    on_frame(frame)
-                except Exception:
-                    log.exception("internal error while routing a %s frame", type(frame).__name__)
-        except ConnectionClosed:
-            pass
-        except Exception:
-            log.exception("web-socket reader failed")
-            self._ws.transport.abort()
-        finally:
+    def _go_live(self) -> None:
+        early, self._early = self._early, []
+        self._live = True
+        for data in early:
+            self._handle(data)
+        if self._disconnected:
             self._finish()
 
-    async def _keepalive(self) -> None:
-        try:
-            while True:
-                await asyncio.sleep(self._ping_interval)
-                self._pong.clear()
-                sent = time.monotonic()
-                if not await self._await_pong():
-                    log.warning("no pong within %.3g s: the link is dead, reconnecting", self._pong_timeout)
-                    self._dead_link = True
-                    self._ws.transport.abort()
-                    self._report_lost()
-                    return
-                self.rtt = time.monotonic() - sent
-        except ConnectionClosed:
+    # -- picows callbacks (on the loop) -------------------------------------------
+    def on_ws_connected(self, transport: WSTransport) -> None:
+        self._transport = transport
+
+    def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
+        # Nearly every frame is one whole text message. After a close frame for a protocol error
+        # data frames are dropped: picows goes on parsing (and delivers) a frame it refused for
+        # max_size until its disconnect, a moment later. After our own close (disconnect(),
+        # logout) they are still delivered until the server's close frame: the server sent them
+        # before it knew, and the catch-up cursor counts them as seen.
+        if (
+            frame.msg_type is _TEXT
+            and frame.fin
+            and (not transport.is_close_frame_sent or self._closing_by_client)
+        ):
+            data = frame.get_payload_as_bytes()
+            if not self._live:
+                self._keep_early(data)
+                return
+            # the body of _handle, inlined (this runs once per frame)
+            self.frames_in += 1
+            try:
+                decoded = frames.decode(data, loads=orjson.loads)
+            except ProtocolError as exc:
+                self.bad_frames += 1
+                log.warning("dropped a malformed frame from the server: %s", exc.message)
+                return
+            if type(decoded) is Pong:
+                self._pong.set()
+                return
+            try:
+                self._on_frame(decoded)
+            except Exception:
+                log.exception("internal error while routing a %s frame", type(decoded).__name__)
             return
+        try:
+            self._other_frame(transport, frame)
+        except Exception:
+            log.exception("web-socket reader failed")
+            transport.disconnect(False)
+
+    def on_ws_disconnected(self, transport: WSTransport) -> None:
+        self._disconnected = True
+        # picows keeps the error that made it disconnect (a protocol error, a frame over
+        # max_size) for wait_disconnected(); take it, or asyncio logs it as never retrieved
+        # (not one of self._tasks, which _finish() cancels at once)
+        reap = self._loop.create_task(_reap(transport))
+        _REAPING.add(reap)
+        reap.add_done_callback(_REAPING.discard)
+        self._wake_writers()
+        if self._early_arrived is not None:
+            self._early_arrived.set()  # open() is waiting for the auth answer
+        elif self._live:
+            self._finish()
+        # else: _go_live() delivers what arrived before it, then finishes
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        self._wake_writers()
+
+    # -- frames -------------------------------------------------------------------
+    def _keep_early(self, data: bytes) -> None:
+        self._early.append(data)
+        if self._early_arrived is not None:
+            self._early_arrived.set()
+
+    def _handle(self, data: bytes) -> None:
+        """One whole text (or binary) message from the server."""
+        self.frames_in += 1
+        try:
+            decoded = frames.decode(data, loads=orjson.loads)
+        except ProtocolError as exc:
+            self.bad_frames += 1
+            log.warning("dropped a malformed frame from the server: %s", exc.message)
+            return
+        if type(decoded) is Pong:
+            self._pong.set()
+            return
+        try:
+            self._on_frame(decoded)
+        except Exception:
+            log.exception("internal error while routing a %s frame", type(decoded).__name__)
+
+    def _message(self, data: bytes) -> None:
+        if self._live:
+            self._handle(data)
+        else:
+            self._keep_early(data)
+
+    def _other_frame(self, transport: WSTransport, frame: WSFrame) -> None:
+        """Everything but a whole text frame: fragments, binary, close (picows answers pings)."""
+        kind = frame.msg_type
+        if transport.is_close_frame_sent and not self._closing_by_client and kind is not _CLOSE:
+            return  # closed for a protocol error: only the server's close frame matters now
+        if kind is _TEXT or kind is _BINARY:
+            if self._fragments is not None:
+                self._fail(
+                    transport, WSCloseCode.PROTOCOL_ERROR, "a new message began inside a fragmented one"
+                )
+            elif frame.fin:
+                self._message(frame.get_payload_as_bytes())  # binary: CometChat sends text, decode anyway
+            else:
+                self._fragments = [frame.get_payload_as_bytes()]
+                self._fragments_size = frame.payload_size
+        elif kind is _CONTINUATION:
+            if self._fragments is None:
+                self._fail(transport, WSCloseCode.PROTOCOL_ERROR, "a continuation frame without a message")
+                return
+            self._fragments_size += frame.payload_size
+            if self._fragments_size > self._max_size:
+                self._fragments = None
+                self._fail(transport, WSCloseCode.MESSAGE_TOO_BIG, f"message over {self._max_size} bytes")
+                return
+            self._fragments.append(frame.get_payload_as_bytes())
+            if frame.fin:
+                data, self._fragments = b"".join(self._fragments), None
+                self._message(data)
+        elif kind is _CLOSE:
+            if not transport.is_close_frame_sent:
+                # answer with the server's code, as RFC 6455 §5.5.1 asks, then end the TCP connection
+                code = frame.get_close_code()
+                transport.send_close(code if code is not WSCloseCode.NO_INFO else WSCloseCode.OK)
+            transport.disconnect()
+        # PONG (an answer to a protocol ping we never send): ignored
+
+    def _fail(self, transport: WSTransport, code: WSCloseCode, reason: str) -> None:
+        log.warning("closing the web-socket (%d): %s", code.value, reason)
+        self._fragments = None
+        transport.send_close(code, reason.encode())
+        transport.disconnect()
+
+    def _close_code_received(self) -> int | None:
+        handshake = self._transport.close_handshake if self._transport is not None else None
+        received = handshake.recv if handshake is not None else None
+        return received.code.value if received is not None else None
+
+    # -- running ----------------------------------------------------------------
+    async def _keepalive(self) -> None:
+        while True:
+            await asyncio.sleep(self._ping_interval)
+            self._pong.clear()
+            sent = time.monotonic()
+            if not await self._await_pong():
+                log.warning("no pong within %.3g s: the link is dead, reconnecting", self._pong_timeout)
+                self._dead_link = True
+                if self._transport is not None:
+                    self._transport.disconnect(False)
+                self._report_lost()
+                return
+            self.rtt = time.monotonic() - sent
 
     async def _await_pong(self) -> bool:
         """Send a ping and wait for its pong; False when the link is dead.
 
-        The send has its own deadline: on a link whose send buffers are full
-        (a frozen peer) the write itself blocks, and that counts as a missing
-        pong. Frames received while waiting prove the link alive — the pong
-        may be queued behind a burst the reader is still working through — so
-        the link is dead only after a whole ``pong_timeout`` with neither.
+        The ping is queued even when the socket's send buffers are full (a
+        frozen peer): it then never leaves, and no pong comes. Frames received
+        while waiting prove the link alive — the pong may be queued behind a
+        burst still being read — so the link is dead only after a whole
+        ``pong_timeout`` with neither.
         """
+        transport = self._transport
+        if transport is None or self._disconnected:
+            return True  # ending anyway: on_ws_disconnected reports how
         seen = self.frames_in
-        try:
-            async with asyncio.timeout(self._pong_timeout):
-                await self._ws.send(_PING)
-        except _BuiltinTimeoutError:
-            return False
+        transport.send(_TEXT, _PING)
         while True:
             try:
                 async with asyncio.timeout(self._pong_timeout):
@@ -282,17 +506,35 @@ class Connection:
                     return False
                 seen = self.frames_in
 
+    def _finish(self) -> None:
+        if self.closed.done():
+            return
+        for task in list(self._tasks):
+            if task is not asyncio.current_task():
+                task.cancel()
+        self._report_lost()
+        self.closed.set_result(self._close_info())
+
     def _close_info(self) -> CloseInfo:
-        ws = self._ws
-        rcvd = ws.protocol.close_rcvd
-        sent = ws.protocol.close_sent
+        handshake = self._transport.close_handshake if self._transport is not None else None
+        received = handshake.recv if handshake is not None else None
+        sent = handshake.sent if handshake is not None else None
         if self._dead_link:
-            return CloseInfo(1006, f"no pong within {self._pong_timeout:g} s", by_client=True, dead_link=True)
-        if self._closing_by_client:
-            return CloseInfo(sent.code if sent else 1000, sent.reason if sent else "closed by client", True)
-        if rcvd is not None:
-            return CloseInfo(rcvd.code, rcvd.reason or f"server closed the socket (code {rcvd.code})")
-        return CloseInfo(1006, "the connection broke without a close frame")
+            info = CloseInfo(1006, f"no pong within {self._pong_timeout:g} s", by_client=True, dead_link=True)
+        elif self._closing_by_client:
+            info = CloseInfo(
+                sent.code.value if sent else 1000, sent.reason if sent else "closed by client", True
+            )
+        elif received is not None and (sent is None or (handshake is not None and handshake.recv_then_sent)):
+            code = received.code.value
+            info = CloseInfo(code, received.reason or f"server closed the socket (code {code})")
+        elif sent is not None:  # we ended it: a protocol error or a message over max_size
+            info = CloseInfo(
+                sent.code.value, sent.reason or f"closed by the client (code {sent.code.value})", True
+            )
+        else:
+            info = CloseInfo(1006, "the connection broke without a close frame")
+        return info
 
     def _report_lost(self) -> None:
         # Synchronously, not through the ``closed`` future: a future's waiters run a
@@ -305,44 +547,92 @@ class Connection:
         if self.on_lost is not None:
             self.on_lost(self._close_info())
 
-    def _finish(self) -> None:
-        if self.closed.done():
-            return
-        for task in list(self._tasks):
-            if task is not asyncio.current_task():
-                task.cancel()
-        self._report_lost()
-        self.closed.set_result(self._close_info())
+    def _wake_writers(self) -> None:
+        waiter, self._drained = self._drained, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     # -- public -------------------------------------------------------------------
     async def send(self, text: str) -> None:
-        """Send one frame; raises :class:`TransportError` (after ``on_lost``) if the socket is gone."""
-        try:
-            await self._ws.send(text)
-        except ConnectionClosed:
-            self._report_lost()
-            raise TransportError(
-                "the web-socket closed while sending", code=ErrorCode.NO_WEBSOCKET_CONNECTION
-            ) from None
+        """Send one frame; raises :class:`TransportError` (after ``on_lost``) if the socket is gone.
+
+        Waits while the socket's send buffer is over its high-water mark (a
+        slow or frozen server), as ``websockets`` and asyncio streams do.
+        """
+        transport = self._transport
+        if transport is None or self._disconnected or transport.is_close_frame_sent:
+            raise self._lost_while_sending()
+        transport.send(_TEXT, text.encode())
+        while self._write_paused and not self._disconnected:
+            if self._drained is None:
+                self._drained = self._loop.create_future()
+            await asyncio.shield(self._drained)
+        if self._disconnected:
+            raise self._lost_while_sending()
+
+    def _lost_while_sending(self) -> TransportError:
+        self._report_lost()
+        return TransportError("the web-socket closed while sending", code=ErrorCode.NO_WEBSOCKET_CONNECTION)
 
     async def close(self, code: int = CloseCode.NORMAL, reason: str = "User logged out") -> CloseInfo:
-        """Close cleanly (bounded by the close timeout) and wait for the reader to finish
-        and the socket to be closed."""
+        """Close cleanly (the server's close frame awaited for 2 s at most) and wait until the
+        socket is closed."""
         self._closing_by_client = True
-        with contextlib.suppress(Exception):
-            await self._ws.close(code, reason)
-        if not self.closed.done():
+        transport = self._transport
+        if transport is not None and not self._disconnected:
+            if not transport.is_close_frame_sent:
+                transport.send_close(WSCloseCode(code), reason.encode())
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(self.closed), 2.0)
+                await asyncio.wait_for(asyncio.shield(transport.wait_disconnected()), _CLOSE_TIMEOUT)
+            transport.disconnect(False)
+            # disconnect(False) closes the socket on a later loop iteration: return once it has
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(transport.wait_disconnected()), 1.0)
         if not self.closed.done():
-            self._ws.transport.abort()
+            # a socket that never went live finishes here (nothing else will)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self.closed), _CLOSE_TIMEOUT)
+        if not self.closed.done():
             self._finish()
-            # abort() closes the socket on a later loop iteration: return once it has
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._ws.wait_closed(), 1.0)
         return self.closed.result()
 
     def abort(self) -> None:
         """Drop the link at once (no close handshake)."""
         self._closing_by_client = True
-        self._ws.transport.abort()
+        if self._transport is not None:
+            self._transport.disconnect(False)
+
+
+_REAPING: set[asyncio.Task[None]] = set()  # strong references to the running _reap tasks
+
+
+async def _reap(transport: WSTransport) -> None:
+    with contextlib.suppress(Exception):
+        await transport.wait_disconnected()
+
+
+def _open_error(exc: BaseException, url: str, open_timeout: float) -> BaseException:
+    """The CometChat error for a failed :meth:`Connection.open` (others pass through)."""
+    if isinstance(
+        exc, (AuthError, TransportError, InvalidArgumentError, ProtocolError, asyncio.CancelledError)
+    ):
+        return exc
+    if isinstance(exc, _BuiltinTimeoutError):
+        return SdkTimeoutError(
+            f"the web-socket at {url} did not open and authenticate within {open_timeout:g} s",
+            code=ErrorCode.WS_CONNECTION_FAIL,
+        )
+    if isinstance(exc, (picows.WSInvalidURL, ValueError)):  # ValueError: e.g. a port out of range
+        return InvalidArgumentError(f"invalid web-socket URL {url!r}: {exc}")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return TransportError(
+            f"TLS certificate of {url} is not trusted ({exc.verify_message}); "
+            "pass the server's CA file with AppSettingsBuilder().setVerify(path)",
+            code="ERR_TLS_VERIFY",
+        )
+    if isinstance(exc, (OSError, picows.WSError, ProxyError, EOFError)):
+        return TransportError(
+            f"cannot open the web-socket at {url}: {type(exc).__name__}: {exc}",
+            code=ErrorCode.WS_CONNECTION_FAIL,
+        )
+    return exc

@@ -116,6 +116,19 @@ async def test_tls_with_the_servers_ca_file_and_host_port_override() -> None:
             await client.close()
 
 
+async def test_tls_with_verification_off_connects_to_a_self_signed_server() -> None:
+    with EmbeddedServer(tls=True) as tls_server:
+        settings = settings_for(tls_server, manual=True).replace(verify=False)
+        client = Client(tls_server.app_id, settings, store=MemorySessionStore(), backoff=lambda n: 0)
+        try:
+            await client.login("superhero1", tls_server.auth_key)
+            await client.connect()
+            assert client._hosts.websocket is not None and client._hosts.websocket.startswith("wss://")
+            assert (await client.send_message(TextMessage("superhero2", "unverified", "user"))).id
+        finally:
+            await client.close()
+
+
 async def test_tls_untrusted_certificate_fails_clearly_without_retrying() -> None:
     with EmbeddedServer(tls=True) as tls_server:
         settings = settings_for(tls_server).replace(verify=True)  # system CAs: self-signed is not trusted
@@ -128,16 +141,17 @@ async def test_tls_untrusted_certificate_fails_clearly_without_retrying() -> Non
             await client.close()
 
 
-class ConnectProxy:
-    """A real HTTP CONNECT proxy on 127.0.0.1 that records each tunnel's target."""
+class TunnelProxy:
+    """A real proxy on 127.0.0.1, HTTP ``CONNECT`` or SOCKS5 (no auth), that records each tunnel's target."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "http") -> None:
+        self.kind = kind
         self.targets: list[str] = []
         self._writers: list[asyncio.StreamWriter] = []
         self._server: asyncio.Server | None = None
         self.port = 0
 
-    async def __aenter__(self) -> ConnectProxy:
+    async def __aenter__(self) -> TunnelProxy:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
@@ -152,19 +166,53 @@ class ConnectProxy:
         await asyncio.gather(*(w.wait_closed() for w in self._writers), return_exceptions=True)
         await self._server.wait_closed()
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._writers.append(writer)
+    async def _http_target(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> str | None:
         head = await reader.readuntil(b"\r\n\r\n")
         method, target, _ = head.split(b"\r\n", 1)[0].decode().split(" ", 2)
         if method != "CONNECT":
             writer.write(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n")
             writer.close()
+            return None
+        return target
+
+    async def _socks5_target(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> str | None:
+        version, n_methods = await reader.readexactly(2)
+        methods = await reader.readexactly(n_methods)
+        if version != 5 or 0 not in methods:
+            writer.write(b"\x05\xff")
+            writer.close()
+            return None
+        writer.write(b"\x05\x00")  # no authentication
+        _, command, _, address_type = await reader.readexactly(4)
+        if address_type == 1:
+            host = socket.inet_ntoa(await reader.readexactly(4))
+        elif address_type == 3:
+            host = (await reader.readexactly((await reader.readexactly(1))[0])).decode()
+        else:
+            host = socket.inet_ntop(socket.AF_INET6, await reader.readexactly(16))
+        port = int.from_bytes(await reader.readexactly(2), "big")
+        if command != 1:  # CONNECT only
+            writer.write(b"\x05\x07\x00\x01\x00\x00\x00\x00\x00\x00")
+            writer.close()
+            return None
+        return f"{host}:{port}"
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.append(writer)
+        if self.kind == "http":
+            target = await self._http_target(reader, writer)
+        else:
+            target = await self._socks5_target(reader, writer)
+        if target is None:
             return
         self.targets.append(target)
         host, port = target.rsplit(":", 1)
         up_reader, up_writer = await asyncio.open_connection(host, int(port))
         self._writers.append(up_writer)
-        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        if self.kind == "http":
+            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:
+            writer.write(b"\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00")  # succeeded
 
         async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
             try:
@@ -179,16 +227,26 @@ class ConnectProxy:
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
 
+@pytest.mark.parametrize(
+    ("variable", "scheme", "kind"),
+    [("http_proxy", "http", "http"), ("socks_proxy", "socks5h", "socks5"), ("ws_proxy", "socks5", "socks5")],
+)
 async def test_the_socket_goes_through_the_proxy_the_environment_names(
-    server: EmbeddedServer, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+    server: EmbeddedServer,
+    make_client: MakeClient,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    scheme: str,
+    kind: str,
 ) -> None:
     # both clients' REST (httpx reads the environment when a client is made) predates the proxy
     client, rec = await make_client("superhero1", manual=True)
     sender, _ = await make_client("superhero2", manual=True)
-    async with ConnectProxy() as proxy:
-        for name in ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY", "ws_proxy", "WS_PROXY"):
+    async with TunnelProxy(kind) as proxy:
+        for name in ("no_proxy", "all_proxy", "ws_proxy", "socks_proxy", "https_proxy", "http_proxy"):
             monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
+            monkeypatch.delenv(name.upper(), raising=False)
+        monkeypatch.setenv(variable, f"{scheme}://127.0.0.1:{proxy.port}")
         await client.connect()
         assert client.get_connection_status() == "connected"
         assert proxy.targets == [f"127.0.0.1:{server.ws_port}"]
