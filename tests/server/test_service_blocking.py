@@ -230,3 +230,25 @@ def test_update_me_changes_the_profile_but_not_the_role(world: World) -> None:
     )
     assert (me["name"], me["statusMessage"], me["role"], me["tags"]) == ("Caz", "busy", "default", ["a"])
     assert users.update_me(svc, "carol", {}) == me
+
+
+def test_conversation_effects_for_the_conversations_hook(world: World) -> None:
+    svc = world.svc
+    blocking.block_users(svc, "carol", ["alice"])
+
+    def effects(**kw: bool) -> tuple[frozenset[str], dict[str, object]]:
+        options = {
+            "include_blocked_users": False,
+            "with_blocked_info": False,
+            "hide_messages_from_blocked": False,
+        }
+        hidden, info = blocking.conversation_effects(svc, "alice", **(options | kw))
+        return hidden, dict(info)
+
+    assert effects() == (frozenset({"bob"}), {})  # whom alice blocked, by default
+    assert effects(include_blocked_users=True) == (frozenset(), {})
+    assert effects(include_blocked_users=True, hide_messages_from_blocked=True)[0] == {"bob", "carol"}
+    assert effects(with_blocked_info=True)[1] == {
+        "bob": {"blockedByMe": True, "hasBlockedMe": False},
+        "carol": {"blockedByMe": False, "hasBlockedMe": True},
+    }

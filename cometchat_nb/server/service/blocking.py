@@ -36,6 +36,7 @@ __all__ = [
     "annotate",
     "block_users",
     "blocked_users",
+    "conversation_effects",
     "direction_or_fail",
     "hidden_senders",
     "is_blocked_pair",
@@ -162,3 +163,31 @@ def annotate(svc: Service, viewer: str, users: list[JSON]) -> list[JSON]:
         if user["uid"] in theirs:
             user["hasBlockedMe"] = True
     return users
+
+
+def conversation_effects(
+    svc: Service,
+    uid: str,
+    *,
+    include_blocked_users: bool,
+    with_blocked_info: bool,
+    hide_messages_from_blocked: bool,
+) -> tuple[frozenset[str], dict[str, JSON]]:
+    """What blocking changes in ``uid``'s conversation list and unread counts (the
+    hook issue 13 leaves in ``service/conversations.blocked_filter``):
+
+    * the users whose direct conversations are left out: those ``uid`` blocked,
+      unless ``includeBlockedUsers`` ("allow fetching conversations of users
+      blocked by the logged-in user", CometChat iOS SDK 4.0.49 release notes),
+      and, with ``hideMessagesFromBlockedUsers``, everyone in a block with them;
+    * with ``withBlockedInfo``, the ``blockedByMe``/``hasBlockedMe`` fields to
+      merge into each such user (same notes), by uid.
+    """
+    mine, theirs = svc.store.blocked_by(uid), svc.store.blockers_of(uid)
+    hidden: set[str] = set() if include_blocked_users else set(mine)
+    if hide_messages_from_blocked:
+        hidden |= mine | theirs
+    info: dict[str, JSON] = {}
+    if with_blocked_info:
+        info = {u: {"blockedByMe": u in mine, "hasBlockedMe": u in theirs} for u in mine | theirs}
+    return frozenset(hidden), info
