@@ -16,7 +16,7 @@ import pytest
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .node_driver import WAIT, MakePy, NodeDriver, python_clients, require_node
+from .node_driver import MakePy, NodeDriver, python_clients, require_node
 
 pytestmark = pytest.mark.node
 
@@ -222,27 +222,29 @@ async def test_create_group_with_members(server: EmbeddedServer, make_py: MakePy
         js.close()
 
 
-def _port_80_host() -> str:
-    """A loopback address of its own on which port 80 can be bound, or skip."""
+def _host_with_free(port: int) -> str:
+    """A loopback address of its own on which ``port`` can be bound, or skip."""
     host = f"127.{random.randrange(1, 255)}.{random.randrange(1, 255)}.{random.randrange(2, 255)}"
     probe = socket.socket()
     try:
-        probe.bind((host, 80))
+        probe.bind((host, port))
     except OSError as exc:
-        pytest.skip(f"cannot bind {host}:80 ({exc.strerror}): the online counts need the port-less URL")
+        pytest.skip(f"cannot bind {host}:{port} ({exc.strerror}): the online counts need the port-less URL")
     finally:
         probe.close()
     return host
 
 
-async def test_online_counts_reach_the_port_less_url(make_py: MakePy, tmp_path: Path) -> None:
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+async def test_online_counts_reach_the_port_less_url(tls: bool, tmp_path: Path) -> None:
     """``getOnlineUserCount``/``getOnlineGroupMemberCount`` post to
-    ``https://{CHAT_HOST}/api/{WS_API_VERSION}/online-members`` with no port; in plain
-    mode the driver rewrites https to http, so the server listens on port 80 of a
-    loopback address of its own (``chat_host_port``)."""
+    ``https://{CHAT_HOST}/api/{WS_API_VERSION}/online-members`` with no port: the
+    server listens on port 443 (TLS) or 80 (plain: the driver rewrites https to http)
+    of a loopback address of its own (``chat_host_port``)."""
     require_node()
-    host = _port_80_host()
-    with EmbeddedServer(host=host, chat_host_port=80, auth_timeout=5.0) as server:
+    port = 443 if tls else 80
+    host = _host_with_free(port)
+    with EmbeddedServer(host=host, chat_host_port=port, tls=tls, auth_timeout=5.0) as server:
         async with python_clients(server) as make:
             await make(PY_UID)
             js = NodeDriver(server, "login", tmp_path / "storage.json", uid=OWNER)
@@ -254,8 +256,7 @@ async def test_online_counts_reach_the_port_less_url(make_py: MakePy, tmp_path: 
                 ]
                 assert counts == {"supergroup": 2, "nowhere": 0}
                 posts = [f["url"] for f in js.seen("fetch") if f["url"].endswith("/online-members")]
-                assert posts == [f"http://{host}/api/v1/online-members"] * 2
+                assert posts == [f"{'https' if tls else 'http'}://{host}/api/v1/online-members"] * 2
                 assert js.exit_code() == 0
             finally:
                 js.close()
-    assert WAIT > 0
