@@ -482,7 +482,6 @@ def _decode_message(obj: JSON, source: str) -> MessageFrame:
         env = _env(obj)
         return MessageFrame(message=message_from_wire(_body(obj, "message"), source=source), **env)
     message = message_from_wire(_body(obj, "message"), source=source)
-    # the frozen dataclass's __init__ checks and sets field by field; the fields are checked above
     frame = object.__new__(MessageFrame)
     _SET_MESSAGE(frame, message)
     _SET_APP_ID(frame, app_id)
