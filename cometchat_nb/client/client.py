@@ -28,7 +28,6 @@ connection, the listener API and the wiring of the engines beside it —
 from __future__ import annotations
 
 import asyncio
-import builtins
 import contextlib
 import logging
 import platform
@@ -49,9 +48,7 @@ from ..errors import (
     StateError,
     TransportError,
 )
-from ..errors import (
-    TimeoutError as SdkTimeoutError,
-)
+from ..errors import TimeoutError as SdkTimeoutError
 from ..models import User
 from ..protocol import rest
 from ..protocol.frames import AuthRequest
@@ -74,7 +71,6 @@ __all__ = ["Client"]
 
 log = logging.getLogger(__name__)
 
-_BuiltinTimeoutError = builtins.TimeoutError  # what asyncio.timeout() raises
 _SDK_VERSION_US = __version__.replace(".", "_")
 
 
