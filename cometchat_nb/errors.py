@@ -85,6 +85,9 @@ class ErrorCode:
     METHOD_NOT_ALLOWED = "ERR_METHOD_NOT_ALLOWED"
     INTERNAL = "ERR_INTERNAL_SERVER_ERROR"
     SERVICE_UNAVAILABLE = "ERR_SERVICE_UNAVAILABLE"
+    # Media uploads (the JS SDK's own MEDIA_UPLOAD_ERRORS codes).
+    FILE_SIZE_EXCEEDED = "ERR_FILE_SIZE_EXCEEDED"
+    FILE_COUNT_EXCEEDED = "ERR_FILE_COUNT_EXCEEDED"
 
 
 #: Server error codes that mean "your credentials are not valid": the client

@@ -24,6 +24,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from .config import MAX_UPLOAD_BYTES
 from .embedded import EmbeddedServer
 
 __all__ = ["build_parser", "main"]
@@ -94,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-text-chars", type=_positive, default=20_000, help="longest text message (characters)"
     )
     serve.add_argument(
+        "--max-upload-bytes",
+        type=_positive,
+        default=MAX_UPLOAD_BYTES,
+        help="largest file of a media message in bytes (default: %(default)s)",
+    )
+    serve.add_argument(
         "--auth-timeout",
         type=_positive,
         default=10,
@@ -132,6 +139,7 @@ def _server_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
         max_frame_bytes=args.max_frame_bytes,
         max_body_bytes=args.max_body_bytes,
         max_text_chars=args.max_text_chars,
+        max_upload_bytes=args.max_upload_bytes,
         auth_timeout=float(args.auth_timeout),
     )
 

@@ -23,6 +23,8 @@ __all__ = [
     "MAX_BAD_FRAMES",
     "MAX_NAME",
     "MAX_ROLE",
+    "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_FILES",
     "MAX_URL",
     "PER_PAGE_DEFAULT",
     "PER_PAGE_MAX",
@@ -61,6 +63,10 @@ MAX_BAD_FRAMES: Final = 100
 PER_PAGE_DEFAULT: Final = 30
 PER_PAGE_MAX: Final = 100
 GROUP_TYPES: Final = ("public", "private", "password")
+#: Files one media message may carry (the JS SDK's own default ``file.count.max``).
+MAX_UPLOAD_FILES: Final = 10
+#: Default largest uploaded file (bytes); ``--max-upload-bytes`` changes it.
+MAX_UPLOAD_BYTES: Final = 16 * 1024 * 1024
 #: SQLite integers are signed 64-bit; Python's are not (ids, cursors and offsets are clamped)
 INT64_MAX: Final = 2**63 - 1
 
@@ -85,6 +91,7 @@ class ServerConfig:
     max_frame_bytes: int = 65536
     max_body_bytes: int = 1_048_576
     max_text_chars: int = 20_000
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
     auth_timeout: float = 10.0
     jwt_ttl: int = JWT_TTL
 
@@ -117,6 +124,10 @@ def app_settings(config: ServerConfig, port: int, ws_port: int) -> tuple[dict[st
         "ANALYTICS_PING_DISABLED": True,
         "extensions": [],
         "parameters": {},
+        # media: the JS SDK appends ?fat=<file access token> to media URLs containing this
+        "SECURED_MEDIA_HOST": f"{rest}/{API_VERSION}/media/",
+        "file.size.max": config.max_upload_bytes,
+        "file.count.max": MAX_UPLOAD_FILES,
         SETTINGS_TLS_KEY: config.ssl is not None,
     }
     digest = hashlib.sha256(orjson.dumps(settings, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]

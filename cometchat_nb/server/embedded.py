@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 from ..protocol.frames import CloseCode
 from . import tls as tls_mod
 from .app import ChatServer
-from .config import SERVER_DEVICE_ID, ServerConfig
+from .config import MAX_UPLOAD_BYTES, SERVER_DEVICE_ID, ServerConfig
 from .service import auth, groups, messages, users
 
 __all__ = ["EmbeddedServer"]
@@ -71,7 +71,8 @@ class EmbeddedServer:
     superhero1..5 and the public group ``supergroup`` (idempotent);
     ``max_frame_bytes`` (larger socket frames are refused with close 1009),
     ``max_body_bytes`` (larger REST bodies get ``ERR_PAYLOAD_TOO_LARGE``),
-    ``max_text_chars`` (longest text message) and ``auth_timeout`` (seconds a
+    ``max_text_chars`` (longest text message), ``max_upload_bytes`` (largest
+    file of a media message: ``ERR_FILE_SIZE_EXCEEDED`` above) and ``auth_timeout`` (seconds a
     socket may stay unauthenticated before close 4002).
     """
 
@@ -93,6 +94,7 @@ class EmbeddedServer:
         max_frame_bytes: int = 65536,
         max_body_bytes: int = 1_048_576,
         max_text_chars: int = 20_000,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
         auth_timeout: float = 10.0,
     ) -> None:
         if (cert is None) != (key is None):
@@ -104,6 +106,7 @@ class EmbeddedServer:
             ("max_frame_bytes", max_frame_bytes),
             ("max_body_bytes", max_body_bytes),
             ("max_text_chars", max_text_chars),
+            ("max_upload_bytes", max_upload_bytes),
         ):
             if limit < 1:
                 raise ValueError(f"{name} must be positive, got {limit}")
@@ -131,6 +134,7 @@ class EmbeddedServer:
             max_frame_bytes=max_frame_bytes,
             max_body_bytes=max_body_bytes,
             max_text_chars=max_text_chars,
+            max_upload_bytes=max_upload_bytes,
             auth_timeout=auth_timeout,
         )
         self._core: ChatServer | None = None

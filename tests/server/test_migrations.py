@@ -183,19 +183,19 @@ def test_the_first_step_is_the_version_1_schema(tmp_path: Path) -> None:
 
 
 def _reactions_backfill(db: sqlite3.Connection) -> None:
-    db.execute("INSERT INTO reactions(message_id, uid, reaction) SELECT id, sender, 'seen' FROM messages")
+    db.execute("INSERT INTO stars(message_id, uid, reaction) SELECT id, sender, 'seen' FROM messages")
 
 
 #: A later feature's step, as the features after version 1 will append theirs: a table with an
 #: index (a trigger with a ';' in its body too), filled from existing rows.
 REACTIONS = Migration(
-    "reactions: one row per message, user and reaction",
+    "stars (an example step): one row per message, user and reaction",
     """
-    CREATE TABLE reactions(message_id INTEGER NOT NULL, uid TEXT NOT NULL, reaction TEXT NOT NULL,
+    CREATE TABLE stars(message_id INTEGER NOT NULL, uid TEXT NOT NULL, reaction TEXT NOT NULL,
         PRIMARY KEY(message_id, uid, reaction)) WITHOUT ROWID;
-    CREATE INDEX reactions_uid ON reactions(uid);
-    CREATE TRIGGER reactions_gone AFTER DELETE ON messages BEGIN
-        DELETE FROM reactions WHERE message_id = old.id;
+    CREATE INDEX stars_uid ON stars(uid);
+    CREATE TRIGGER stars_gone AFTER DELETE ON messages BEGIN
+        DELETE FROM stars WHERE message_id = old.id;
     END;
     """,
     run=_reactions_backfill,
@@ -209,12 +209,12 @@ def test_an_appended_step_upgrades_a_version_1_database_in_place_once(tmp_path: 
     with connect(path) as db:
         assert upgrade(db, steps, where=str(path)) == 1
         assert schema_version(db) == len(steps)
-        assert db.execute("SELECT * FROM reactions").fetchall() == [(1, "a", "seen")]
-        db.execute("INSERT INTO reactions VALUES(1, 'b', 'like')")
+        assert db.execute("SELECT * FROM stars").fetchall() == [(1, "a", "seen")]
+        db.execute("INSERT INTO stars VALUES(1, 'b', 'like')")
         assert upgrade(db, steps, where=str(path)) == len(steps)  # nothing left to run
-        assert db.execute("SELECT COUNT(*) FROM reactions").fetchone()[0] == 2
+        assert db.execute("SELECT COUNT(*) FROM stars").fetchone()[0] == 2
         db.execute("DELETE FROM messages WHERE id=1")
-        assert db.execute("SELECT COUNT(*) FROM reactions").fetchone()[0] == 0  # the trigger works
+        assert db.execute("SELECT COUNT(*) FROM stars").fetchone()[0] == 0  # the trigger works
     assert ledger(path)[-1] == (len(steps), REACTIONS.name)
     with pytest.raises(RuntimeError, match="newer"):  # a server without the step refuses it
         Store(path)

@@ -593,3 +593,18 @@ def test_the_migration_fills_the_conversations_of_an_existing_database(tmp_path:
         assert kept_unread(store) == direct_unread(store)
     finally:
         store.close()
+
+
+def test_unread_mentions_count_from_the_same_read_mark(world: World) -> None:
+    world.say("alice", "club", "hey <@uid:bob>, look", "group")
+    world.say("alice", "club", "and <@uid:carol> (not in it)", "group")
+    [conv] = world.listed("bob")
+    assert (conv["unreadMessageCount"], conv["unreadMentionsCount"]) == ("2", 1)
+    assert world.listed("alice")[0]["unreadMentionsCount"] == 0  # her own messages
+    relays.mark_conversation(world.svc, "bob", "club", "group", "read", "dev-bob")
+    [conv] = world.listed("bob")
+    assert (conv["unreadMessageCount"], conv["unreadMentionsCount"]) == ("0", 0)
+    mention = world.say("alice", "club", "<@uid:bob> again", "group")
+    assert world.listed("bob")[0]["unreadMentionsCount"] == 1
+    messages.delete_message(world.svc, "alice", mention["id"])
+    assert world.listed("bob")[0]["unreadMentionsCount"] == 0

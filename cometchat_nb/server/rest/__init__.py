@@ -4,7 +4,9 @@
 * One module per resource, each exporting its ``ROUTES`` and the handlers they
   name: ``auth.py`` (auth tokens, ``me``, settings, telemetry), ``users.py``,
   ``groups.py``, ``messages.py`` (send/edit/delete and every history route),
-  ``conversations.py`` (the conversation list, read marks, unread counts).
+  ``threads.py`` (replies, thread pages), ``history.py`` (the history filters), ``reactions.py``,
+  ``media.py`` (uploaded files), ``conversations.py`` (the conversation list, read marks,
+  unread counts).
 * ``http.py``: :class:`~.http.RestApi`, the only module importing aiohttp:
   credentials, bodies, envelopes, status codes, CORS, fault gates.
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import auth, conversations, groups, messages, users
+from . import auth, conversations, groups, media, messages, reactions, threads, users
 from .routing import Route
 
 __all__ = ["ROUTES"]
@@ -30,5 +32,8 @@ ROUTES: Final[tuple[Route, ...]] = (
     *users.ROUTES,
     *messages.ROUTES,
     *groups.ROUTES,
+    *threads.ROUTES,
+    *reactions.ROUTES,
+    *media.ROUTES,
     *conversations.ROUTES,
 )

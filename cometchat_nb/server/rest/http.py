@@ -16,16 +16,19 @@ import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final
+from urllib.parse import quote, unquote
 
 import orjson
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from ...errors import ApiError, ErrorCode
 from ...protocol.rest import API_VERSION
+from ..config import MAX_UPLOAD_FILES
 from ..faults import Faults
 from ..params import bad_request
 from ..service import Service
+from ..service.media import Blob, Upload, file_too_large, media_uid
 from ..tokens import token_hash
 from .routing import JSON, Auth, Call, Route, find_route
 
@@ -53,6 +56,8 @@ _STATUS: Final = {
     ErrorCode.GUID_ALREADY_EXISTS: 409,
     ErrorCode.ALREADY_JOINED: 409,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.FILE_SIZE_EXCEEDED: 413,
+    ErrorCode.FILE_COUNT_EXCEEDED: 413,
     ErrorCode.BAD_REQUEST: 400,
     ErrorCode.INTERNAL: 500,
     ErrorCode.SERVICE_UNAVAILABLE: 503,
@@ -124,12 +129,16 @@ class RestApi:
     async def _dispatch(self, request: web.Request) -> web.Response:
         if request.method == "OPTIONS":
             return web.Response(status=204, headers=_CORS)
-        path = request.path.strip("/")
+        # segments are split before they are decoded: an encoded '/' (a reaction's,
+        # a file name's) stays inside its segment
+        path = request.rel_url.raw_path.strip("/")
         if path == API_VERSION:
             path = ""
         elif path.startswith(API_VERSION + "/"):
             path = path[len(API_VERSION) + 1 :]
-        route, params, allowed = find_route(self._routes, request.method, path.split("/"))
+        segments = [unquote(seg, errors="replace") if "%" in seg else seg for seg in path.split("/")]
+        path = "/".join(segments)
+        route, params, allowed = find_route(self._routes, request.method, segments)
         if route is None:
             if allowed:
                 raise ApiError(
@@ -151,12 +160,40 @@ class RestApi:
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.can_read_body:
             await self._read_body(request, call)
         data, meta = route.handler(self._svc, call)
+        if isinstance(data, Blob):
+            return _file_response(data)
         envelope: JSON = {"data": data}
         if meta is not None:
             envelope["meta"] = meta
         return _respond(200, envelope)
 
     def _check_credentials(self, request: web.Request, auth: Auth, call: Call) -> None:
+        if auth == "media" and not request.headers.get("authToken"):
+            # a browser fetching <img src=…?fat=…> sends no headers of ours
+            fat = request.query.get("fat")
+            if not fat:
+                raise ApiError(
+                    "The authToken header or the fat parameter is missing.", code=ErrorCode.EMPTY_AUTH_TOKEN
+                )
+            call.uid = media_uid(self._svc, fat)
+            return
+        if auth != "media":  # a file needs a live token, not the appId (a download has none)
+            self._check_app(request, auth)
+            if auth == "admin":
+                return
+        token = request.headers.get("authToken")
+        if not token:
+            raise ApiError("The authToken header is missing.", code=ErrorCode.EMPTY_AUTH_TOKEN)
+        hashed = token_hash(token)
+        uid = self._svc.store.token_uid(hashed)
+        if uid is None:
+            raise ApiError(
+                "The auth token does not exist or has been revoked.", code=ErrorCode.AUTH_TOKEN_NOT_FOUND
+            )
+        call.uid, call.token, call.token_hash = uid, token, hashed
+
+    def _check_app(self, request: web.Request, auth: Auth) -> None:
+        """The appId header, and for an ``admin`` route the apiKey."""
         config = self._svc.config
         app_id = request.headers.get("appId")
         if not app_id:
@@ -169,19 +206,11 @@ class RestApi:
                 raise ApiError("The apiKey header is missing.", code=ErrorCode.EMPTY_APIKEY)
             if not secrets.compare_digest(key.encode(), config.auth_key.encode()):
                 raise ApiError("The apiKey is invalid.", code=ErrorCode.APIKEY_NOT_FOUND)
-            return
-        token = request.headers.get("authToken")
-        if not token:
-            raise ApiError("The authToken header is missing.", code=ErrorCode.EMPTY_AUTH_TOKEN)
-        hashed = token_hash(token)
-        uid = self._svc.store.token_uid(hashed)
-        if uid is None:
-            raise ApiError(
-                "The auth token does not exist or has been revoked.", code=ErrorCode.AUTH_TOKEN_NOT_FOUND
-            )
-        call.uid, call.token, call.token_hash = uid, token, hashed
 
     async def _read_body(self, request: web.Request, call: Call) -> None:
+        if request.content_type == "multipart/form-data":
+            await self._read_multipart(request, call)
+            return
         limit = self._svc.config.max_body_bytes
         if request.content_length is not None and request.content_length > limit:
             raise ApiError(f"The request body is over {limit} bytes.", code=ErrorCode.PAYLOAD_TOO_LARGE)
@@ -201,6 +230,80 @@ class RestApi:
         if not isinstance(body, dict):
             raise bad_request("The request body must be a JSON object.")
         call.body = body
+
+    async def _read_multipart(self, request: web.Request, call: Call) -> None:
+        """A ``multipart/form-data`` body as the JS SDK's ``sendMediaMessage`` sends
+        it: every field a form field (``data`` a JSON string, ``tags[]`` one part
+        per tag), every file a ``files[]`` part. Files become ``call.files``; a
+        file over ``max_upload_bytes`` or more than ``MAX_UPLOAD_FILES`` files stop
+        the reading with the SDK's own error codes."""
+        config = self._svc.config
+        file_limit = config.max_upload_bytes
+        total = MAX_UPLOAD_FILES * file_limit + config.max_body_bytes
+        if request.content_length is not None and request.content_length > total:
+            raise ApiError(f"The request body is over {total} bytes.", code=ErrorCode.PAYLOAD_TOO_LARGE)
+        body: JSON = {}
+        field_bytes = 0
+        try:
+            reader = await request.multipart()
+            while (part := await reader.next()) is not None:
+                if not isinstance(part, BodyPartReader):
+                    raise bad_request("nested multipart bodies are not supported")
+                name = part.name or ""
+                if part.filename is not None:
+                    if len(call.files) >= MAX_UPLOAD_FILES:
+                        raise ApiError(
+                            f"The number of attachments exceeds the allowed limit of {MAX_UPLOAD_FILES}.",
+                            code=ErrorCode.FILE_COUNT_EXCEEDED,
+                        )
+                    filename = part.filename
+                    content = await _read_part(part, file_limit, file_too_large(filename, file_limit))
+                    call.files.append(Upload(filename, part.headers.get("Content-Type"), content))
+                    continue
+                raw = await _read_part(
+                    part,
+                    config.max_body_bytes - field_bytes,
+                    ApiError(
+                        f"The form fields are over {config.max_body_bytes} bytes.",
+                        code=ErrorCode.PAYLOAD_TOO_LARGE,
+                    ),
+                )
+                field_bytes += len(raw)
+                text = raw.decode("utf-8", errors="replace")
+                if name.endswith("[]"):
+                    body.setdefault(name[:-2], []).append(text)
+                elif name in ("data", "metadata"):
+                    try:
+                        body[name] = orjson.loads(raw) if raw.strip() else None
+                    except orjson.JSONDecodeError:
+                        raise bad_request(f"The form field '{name}' is not valid JSON.") from None
+                else:
+                    body[name] = text
+        except (ValueError, AssertionError) as exc:  # aiohttp's answer to a malformed multipart body
+            raise bad_request(f"The multipart body is malformed: {exc}") from None
+        call.body = body
+
+
+async def _read_part(part: BodyPartReader, limit: int, too_large: ApiError) -> bytes:
+    """A part's (decoded) bytes, refusing more than ``limit`` without reading them all."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await part.read_chunk(65536):
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return part.decode(b"".join(chunks))
+
+
+def _file_response(blob: Blob) -> web.Response:
+    headers = {
+        **_CORS,
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(blob.name)}",
+        "Cache-Control": "private, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return web.Response(body=blob.content, content_type=blob.mime_type, headers=headers)
 
 
 @web.middleware

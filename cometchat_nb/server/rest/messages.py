@@ -1,5 +1,7 @@
 """Routes of messages: send, get, edit, delete, and history (a conversation with a
-user, a group's, or everything the caller can read)."""
+user, a group's, or everything the caller can read). Threads, reactions and
+files have their own modules; the history filters are read by
+:func:`.history.history_filters`."""
 
 from __future__ import annotations
 
@@ -12,21 +14,24 @@ from ...protocol.rest import Cursor, Meta
 from ..config import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from ..params import bad_request, pagination, query_bool, query_int, query_list, query_optional_int
 from ..service import Service, conversations, messages
+from ..service.views import page_view, view
 from ..store import HistoryQuery, MessagePage
 from .conversations import unread_count_reply
+from .history import history_filters, view_options
 from .routing import Call, Reply, Route, route
 
-__all__ = ["ROUTES", "history_query"]
+__all__ = ["ROUTES", "history_query", "history_reply"]
 
 
 def send_message(svc: Service, call: Call) -> Reply:
-    """``POST messages``: stored and pushed to the conversation; the stored message."""
-    return messages.post_message(svc, call.uid, call.body, call.device_id), None
+    """``POST messages`` (JSON, or multipart with files): stored and pushed; the stored message."""
+    return messages.post_message(svc, call.uid, call.body, call.device_id, uploads=call.files), None
 
 
 def get_message(svc: Service, call: Call) -> Reply:
-    """``GET messages/{id}``; its sender also gets its ``receipts`` (``getMessageReceipts``)."""
-    message = messages.get_message(svc, call.uid, call.params["id"])
+    """``GET messages/{id}``: the message as the caller sees it (reactions, unread
+    replies); its sender also gets its ``receipts`` (``getMessageReceipts``)."""
+    message = view(svc, call.uid, messages.get_message(svc, call.uid, call.params["id"]))
     receipts = conversations.message_receipts(svc, call.uid, message)
     return (message if receipts is None else {**message, "receipts": receipts}), None
 
@@ -42,10 +47,11 @@ def delete_message(svc: Service, call: Call) -> Reply:
 
 
 # -- history ------------------------------------------------------------------------
-def history_query(query: Mapping[str, str]) -> HistoryQuery:
+def history_query(query: Mapping[str, str], *, parent_id: int | None = None) -> HistoryQuery:
     """The history parameters: ``per_page``, ``affix`` (``prepend``: older than the
     cursor, ``append``: newer), cursors ``id`` / ``sentAt``, ``hideDeleted``,
-    ``categories``, ``types``."""
+    ``categories``, ``types``, and the filters of :func:`.history.history_filters`
+    (``parent_id``: a thread's page)."""
     per_page = query_int(query, "per_page", PER_PAGE_DEFAULT, hi=PER_PAGE_MAX)
     affix_raw = query.get("affix") or "prepend"
     if affix_raw not in ("prepend", "append"):
@@ -59,12 +65,14 @@ def history_query(query: Mapping[str, str]) -> HistoryQuery:
         hide_deleted=query_bool(query, "hideDeleted"),
         categories=tuple(query_list(query, "categories")),
         types=tuple(query_list(query, "types")),
+        filters=history_filters(query, parent_id=parent_id),
     )
 
 
-def _history_reply(query: HistoryQuery, page: MessagePage) -> Reply:
-    """The page's messages (spliced in as stored, not re-encoded) and ``meta`` with
-    the cursor of its edge in the paging direction (the request's when empty)."""
+def history_reply(svc: Service, call: Call, query: HistoryQuery, page: MessagePage) -> Reply:
+    """The page's messages as the caller sees them (spliced in as stored where
+    nothing depends on the reader) and ``meta`` with the cursor of its edge in
+    the paging direction (the request's when empty)."""
     if page.ids:
         edge = 0 if query.affix == "prepend" else -1
         cursor = Cursor(affix=query.affix, sent_at=page.sent_ats[edge], id=str(page.ids[edge]))
@@ -76,7 +84,8 @@ def _history_reply(query: HistoryQuery, page: MessagePage) -> Reply:
             id=str(cursor_id) if cursor_id is not None else None,
         )
     meta = Meta(pagination=pagination(page.remaining, len(page.ids), query.limit), cursor=cursor)
-    return [orjson.Fragment(item) for item in page.items], meta.to_wire()
+    items = page_view(svc, call.uid, page, view_options(call.query))
+    return [orjson.Fragment(item) for item in items], meta.to_wire()
 
 
 def list_messages(svc: Service, call: Call) -> Reply:
@@ -86,7 +95,7 @@ def list_messages(svc: Service, call: Call) -> Reply:
     if counts is not None:
         return counts
     query = history_query(call.query)
-    return _history_reply(query, messages.history(svc, query, reader=call.uid))
+    return history_reply(svc, call, query, messages.history(svc, query, reader=call.uid))
 
 
 def user_messages(svc: Service, call: Call) -> Reply:
@@ -96,7 +105,7 @@ def user_messages(svc: Service, call: Call) -> Reply:
     if counts is not None:
         return counts
     query = history_query(call.query)
-    return _history_reply(query, messages.history(svc, query, conversation=conversation))
+    return history_reply(svc, call, query, messages.history(svc, query, conversation=conversation))
 
 
 def group_messages(svc: Service, call: Call) -> Reply:
@@ -106,7 +115,7 @@ def group_messages(svc: Service, call: Call) -> Reply:
     if counts is not None:
         return counts
     query = history_query(call.query)
-    return _history_reply(query, messages.history(svc, query, conversation=conversation))
+    return history_reply(svc, call, query, messages.history(svc, query, conversation=conversation))
 
 
 ROUTES: Final[tuple[Route, ...]] = (

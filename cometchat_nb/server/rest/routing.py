@@ -6,7 +6,7 @@ route lookup. No HTTP library here: handlers are plain functions
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..config import SERVER_DEVICE_ID
@@ -22,8 +22,10 @@ class Call:
     """One REST call after routing and authentication.
 
     ``params`` are the path placeholders; ``body`` the JSON object body (``{}``
-    when there is none); ``resource`` the ``resource`` header (the client's
-    device id); ``uid``/``token``/``token_hash`` the caller of a ``user`` route.
+    when there is none; a multipart body's form fields); ``files`` the files of
+    a multipart body (:class:`~..service.media.Upload`); ``resource`` the
+    ``resource`` header (the client's device id); ``uid``/``token``/``token_hash``
+    the caller of a ``user`` route.
     """
 
     params: dict[str, str]
@@ -34,6 +36,7 @@ class Call:
     uid: str = ""
     token: str = ""
     token_hash: str = ""
+    files: list[Any] = field(default_factory=list)
 
     @property
     def device_id(self) -> str:
@@ -44,8 +47,9 @@ class Call:
 #: What a handler returns: the reply's ``data`` and its ``meta`` (or ``None``).
 Reply = tuple[Any, JSON | None]
 Handler = Callable[[Service, Call], Reply]
-#: Who may call a route: ``admin`` needs the apiKey, ``user`` a live authToken, ``none`` nothing.
-Auth = Literal["admin", "user", "none"]
+#: Who may call a route: ``admin`` needs the apiKey, ``user`` a live authToken, ``none``
+#: nothing; ``media`` an authToken (no appId needed) or a file access token (``?fat=``).
+Auth = Literal["admin", "user", "none", "media"]
 
 
 @dataclass(frozen=True, slots=True)

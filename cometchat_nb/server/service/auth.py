@@ -6,6 +6,7 @@ from __future__ import annotations
 from ...errors import ApiError, ErrorCode
 from ..tokens import JwtError, new_auth_token, sign_jwt, token_hash, verify_jwt
 from .core import JSON, Service
+from .media import file_access_token
 
 __all__ = ["issue_auth_token", "logout", "me", "revoke_tokens", "settings", "socket_identity"]
 
@@ -39,6 +40,7 @@ def me(svc: Service, uid: str, token: str) -> JSON:
         **user,
         "authToken": token,
         "jwt": jwt,
+        "fat": file_access_token(svc, uid, token_hash(token)),
         "wsChannel": {
             "identity": f"{svc.config.app_id}.{uid}",
             "host": current["CHAT_HOST"],

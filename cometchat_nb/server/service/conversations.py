@@ -26,10 +26,11 @@ Rules kept here:
 * ``deleteConversation`` is per user: the conversation leaves their list until a
   newer message arrives, and counts as read.
 
-Hooks for the features built beside this one (each a no-op until then):
-:func:`blocked_filter` (blocking: the official SDK's ``includeBlockedUsers``,
-``withBlockedInfo`` and ``hideMessagesFromBlockedUsers`` all arrive there) and
-:func:`unread_mentions` (mentions: ``unreadMentionsCount``).
+Where the features beside this one plug in: :func:`blocked_filter` (blocking:
+the official SDK's ``includeBlockedUsers``, ``withBlockedInfo`` and
+``hideMessagesFromBlockedUsers`` all arrive there; a no-op until blocking
+exists) and :func:`unread_mentions` (``unreadMentionsCount``, from the mentions
+the message features record).
 """
 
 from __future__ import annotations
@@ -112,14 +113,11 @@ def blocked_filter(svc: Service, uid: str, options: BlockedOptions) -> BlockedFi
 
 
 def unread_mentions(svc: Service, uid: str, rows: Sequence[Participant]) -> dict[str, int]:
-    """``unreadMentionsCount`` of these conversations of ``uid``, by conversation id.
-
-    Mentions do not exist yet, so every count is 0 (absent from the result);
-    the feature that brings them counts, per row, the messages after
-    ``row.read_id`` that mention ``uid``.
-    """
-    del svc, uid, rows
-    return {}
+    """``unreadMentionsCount`` of these conversations of ``uid``, by conversation id
+    (zeros left out): the undeleted messages of others after ``uid``'s read mark
+    that mention them (mentions: :mod:`.mentions`). Counted from the same read mark
+    as ``unreadMessageCount``, so reading a conversation clears both."""
+    return svc.store.unread_mentions_after_marks(uid, [r.conversation_id for r in rows])
 
 
 # -- which conversation ---------------------------------------------------------------

@@ -11,15 +11,19 @@ deleting twice answers the first ``deleted`` action.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import ApiError, ErrorCode
 from ..config import SERVER_DEVICE_ID
 from ..params import bad_request, body_metadata, body_object, body_str, body_tags
 from ..store import HistoryQuery, MessagePage, conversation_id
+from ..store.annotations import MEDIA_TYPES
+from . import media, threads
 from .core import JSON, Service, not_a_member, permission_denied
 from .groups import require_membership
+from .mentions import mentions_in
 
 __all__ = [
     "Draft",
@@ -58,11 +62,13 @@ class Draft:
     muid: str | None
     tags: list[str] | None
     parent: Any
+    files: list[Any] = field(default_factory=list)
 
 
-def read_draft(svc: Service, body: JSON) -> Draft:
-    """The :class:`Draft` in a ``POST messages`` body (``ERR_BAD_REQUEST`` naming the
-    field, ``ERR_PAYLOAD_TOO_LARGE`` for a text over ``max_text_chars``)."""
+def read_draft(svc: Service, body: JSON, uploads: Sequence[media.Upload] = ()) -> Draft:
+    """The :class:`Draft` in a ``POST messages`` body and its uploaded files
+    (``ERR_BAD_REQUEST`` naming the field, ``ERR_PAYLOAD_TOO_LARGE`` for a text
+    over ``max_text_chars``, :mod:`.media` for the files' rules)."""
     receiver = body.get("receiver")
     if not isinstance(receiver, str) or not receiver:
         raise bad_request("'receiver' is required and must be a non-empty string")
@@ -77,12 +83,21 @@ def read_draft(svc: Service, body: JSON) -> Draft:
     message_type = body.get("type", "text" if category == "message" else None)
     if not isinstance(message_type, str) or not message_type or len(message_type) > 100:
         raise bad_request("'type' must be a non-empty string of at most 100 characters")
-    if category == "message" and message_type not in ("text", "custom"):
-        raise bad_request(f"message type {message_type!r} is not supported (use 'text' or a custom message)")
+    if category == "message" and message_type not in ("text", "custom", *MEDIA_TYPES):
+        raise bad_request(
+            f"message type {message_type!r} is not supported (text, image, video, audio, file or custom)"
+        )
     data_in = body_object(body, "data") or {}
     data: JSON = {}
+    files: list[Any] = []
     if category == "message" and message_type == "text":
         data["text"] = check_text(svc, data_in.get("text", body.get("text")))
+    elif category == "message" and message_type in MEDIA_TYPES:
+        caption = data_in.get("text", body.get("caption"))
+        if caption is not None and caption != "":
+            data["text"] = check_text(svc, caption)
+        found, files = media.media_data(svc, message_type, data_in, uploads)
+        data.update(found)
     else:
         custom = data_in.get("customData", body.get("customData"))
         if not isinstance(custom, dict):
@@ -102,6 +117,7 @@ def read_draft(svc: Service, body: JSON) -> Draft:
         muid=body_str(body, "muid"),
         tags=body_tags(body),
         parent=body.get("parentId", body.get("parentMessageId")),
+        files=files,
     )
 
 
@@ -115,32 +131,35 @@ def _receiver_entity(svc: Service, sender: str, draft: Draft) -> JSON:
     return {"entity": svc.group_entity(group), "entityType": "group"}
 
 
-def _parent_id(svc: Service, parent: Any, conversation: str) -> str | None:
-    """The id of the message replied to, which must be in the same conversation."""
-    if parent is None or parent == "":
-        return None
-    parent_message = svc.message_or_fail(parent)
-    if parent_message["conversationId"] != conversation:
-        raise bad_request("'parentId' must name a message of the same conversation")
-    return str(parent_message["id"])
-
-
-def post_message(svc: Service, sender: str, body: JSON, device_id: str = SERVER_DEVICE_ID) -> JSON:
+def post_message(
+    svc: Service,
+    sender: str,
+    body: JSON,
+    device_id: str = SERVER_DEVICE_ID,
+    *,
+    uploads: Sequence[media.Upload] = (),
+    parent: str | None = None,
+) -> JSON:
     """Validate, store and fan out a message ``sender`` sends (``POST messages``).
 
     ``body`` is what the JS SDK posts (``receiver``, ``receiverType``,
     ``category``, ``type``, ``data``, ``text``?, ``muid``?, ``tags``?,
     ``parentId``?); any ``sender`` in it is ignored. Returns the stored
     message JSON. ``device_id`` becomes the frames' ``deviceId`` so the
-    sender's own socket can drop the echo.
+    sender's own socket can drop the echo. ``uploads`` are the files of a
+    multipart body (:mod:`.media`); ``parent`` the id of the message replied to
+    when the route names it (``POST messages/{id}/thread``, :mod:`.threads`).
+    Mentions in the text are resolved into ``data.mentions`` (:mod:`.mentions`).
     """
-    draft = read_draft(svc, body)
+    draft = read_draft(svc, body, uploads)
     sender_user = svc.user_or_fail(sender)
     receiver_entity = _receiver_entity(svc, sender, draft)
     conversation = conversation_id(sender, draft.receiver, draft.receiver_type)
-    parent_id = _parent_id(svc, draft.parent, conversation)
+    parent_id = threads.check_parent(svc, sender, draft.parent if parent is None else parent, conversation)
+    mentioned = mentions_in(svc, draft.data.get("text"))
     data = {
         **draft.data,
+        **({"mentions": mentioned} if mentioned else {}),
         "entities": {"sender": {"entity": sender_user, "entityType": "user"}, "receiver": receiver_entity},
     }
     now = svc.now()
@@ -164,7 +183,15 @@ def post_message(svc: Service, sender: str, body: JSON, device_id: str = SERVER_
         message["tags"] = draft.tags
     if parent_id is not None:
         message["parentId"] = parent_id
-    stored = svc.store.add_message(message, now=now)
+    try:
+        with svc.store.transaction():
+            stored = svc.store.add_message(message, now=now)
+            if parent_id is not None:
+                threads.count_reply(svc, parent_id, +1)
+            media.store_uploads(svc, stored, sender, draft.files)
+    except BaseException:
+        svc.store.discard_media_files([p.media_id for p in draft.files])
+        raise
     svc.fan_out(stored, svc.audience(stored), device_id)
     return stored
 
@@ -199,11 +226,15 @@ def edit_message(svc: Service, uid: str, mid: str, body: JSON, device_id: str = 
     data_in = body_object(body, "data") or {}
     data = dict(message["data"])
     changed = False
-    if message["type"] == "text" and message["category"] == "message":
-        text = data_in.get("text", body.get("text"))
+    if message["category"] == "message" and message["type"] in ("text", *MEDIA_TYPES):
+        text = data_in.get("text", body.get("text" if message["type"] == "text" else "caption"))
         if text is not None:
             data["text"] = check_text(svc, text)
             changed = True
+            data.pop("mentions", None)
+            mentioned = mentions_in(svc, text)
+            if mentioned:
+                data["mentions"] = mentioned
     else:
         custom = data_in.get("customData", body.get("customData"))
         if custom is not None:
@@ -240,7 +271,7 @@ def delete_message(svc: Service, uid: str, mid: str, device_id: str = SERVER_DEV
         return stored or _message_action(svc, message, "deleted", uid, message["deletedAt"])
     now = svc.now()
     updated = {**message, "deletedAt": now, "deletedBy": uid, "updatedAt": now}
-    return _change_message(svc, updated, "deleted", uid, device_id, now)
+    return _change_message(svc, updated, "deleted", uid, device_id, now, reply_delta=-1)
 
 
 def _message_action(svc: Service, updated: JSON, action: str, uid: str, now: int) -> JSON:
@@ -266,11 +297,17 @@ def _message_action(svc: Service, updated: JSON, action: str, uid: str, now: int
     }
 
 
-def _change_message(svc: Service, updated: JSON, action: str, uid: str, device_id: str, now: int) -> JSON:
-    """Store ``updated`` and an action about it, push the action; return the stored action."""
+def _change_message(
+    svc: Service, updated: JSON, action: str, uid: str, device_id: str, now: int, reply_delta: int = 0
+) -> JSON:
+    """Store ``updated`` and an action about it, push the action; return the stored
+    action. ``reply_delta`` changes the parent's ``replyCount`` if ``updated`` is a reply."""
     notice = _message_action(svc, updated, action, uid, now)
+    parent = threads.reply_parent(updated)
     with svc.store.transaction():
         svc.store.replace_message(updated)
+        if reply_delta and parent is not None:
+            threads.count_reply(svc, parent, reply_delta)
         stored = svc.store.add_message(notice, now=now)
     svc.fan_out(stored, svc.audience(stored), device_id)
     return stored

@@ -27,9 +27,11 @@ Layout: ``migrations.py`` (the schema's history), ``base.py`` (connection and
 helpers), one module per table group, each a mixin of :class:`Store`:
 ``users.py`` (users, auth tokens, friends), ``groups.py`` (groups, members,
 passwords), ``messages.py`` (messages, history pages), ``receipts.py``,
-``conversations.py`` (each conversation's latest message and each participant's
-read state, kept by triggers). A new table group is a new module, one base class
-below and one migration.
+``reactions.py``, ``media.py`` (uploaded files), ``conversations.py`` (each
+conversation's latest message and each participant's read state, kept by
+triggers); ``annotations.py`` and ``filters.py`` hold what the history filters
+search by and how. A new table group is a new module, one base class below and
+one migration.
 """
 
 from __future__ import annotations
@@ -40,10 +42,14 @@ import secrets
 import sqlite3
 
 from .conversations import ConversationQuery, ConversationTables, Participant
+from .filters import HistoryFilters
 from .groups import GroupFields, GroupRow, GroupTables, hash_password, verify_password
+from .media import MediaRow, MediaTables, new_media_id
 from .messages import HistoryQuery, MessagePage, MessageTables, conversation_id
 from .migrations import SCHEMA_VERSION, upgrade
+from .reactions import ReactionTables
 from .receipts import ReceiptTables
+from .threads import ThreadTables
 from .users import UserFields, UserTables
 
 __all__ = [
@@ -51,20 +57,32 @@ __all__ = [
     "ConversationQuery",
     "GroupFields",
     "GroupRow",
+    "HistoryFilters",
     "HistoryQuery",
+    "MediaRow",
     "MessagePage",
     "Participant",
     "Store",
     "UserFields",
     "conversation_id",
     "hash_password",
+    "new_media_id",
     "verify_password",
 ]
 
 log = logging.getLogger(__name__)
 
 
-class Store(UserTables, GroupTables, MessageTables, ReceiptTables, ConversationTables):
+class Store(
+    UserTables,
+    GroupTables,
+    MessageTables,
+    ReceiptTables,
+    ReactionTables,
+    MediaTables,
+    ThreadTables,
+    ConversationTables,
+):
     """The server's database (see the module docstring for the contract)."""
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:

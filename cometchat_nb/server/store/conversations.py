@@ -406,6 +406,20 @@ class ConversationTables(Tables):
             ).fetchone()
         return None if row is None else str(row[0])
 
+    def unread_mentions_after_marks(self, uid: str, conversation_ids: Sequence[str]) -> dict[str, int]:
+        """Per conversation of ``uid``: the undeleted messages of others after
+        ``uid``'s read mark that mention them (table ``mentions``); zeros left out."""
+        if not conversation_ids:
+            return {}
+        rows = self._db.execute(
+            "SELECT m.conversation_id, COUNT(*) FROM mentions mn JOIN messages m ON m.id = mn.message_id"
+            " JOIN participants p ON p.uid = mn.uid AND p.conversation_id = m.conversation_id"
+            " WHERE mn.uid = ? AND mn.message_id > p.read_id AND m.sender != mn.uid AND m.deleted_at IS NULL"
+            f" AND m.conversation_id IN ({_marks(conversation_ids)}) GROUP BY m.conversation_id",
+            (uid, *conversation_ids),
+        ).fetchall()
+        return {str(r[0]): int(r[1]) for r in rows}
+
     # -- read state ------------------------------------------------------------------
     def set_read(self, uid: str, conversation_id: str, read_id: int, now: int) -> None:
         """Move ``uid``'s read mark in a conversation to ``read_id`` (either way) and

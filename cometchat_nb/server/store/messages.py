@@ -3,12 +3,14 @@ history pages read from it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import orjson
 
+from .annotations import annotate, write_annotations, write_rows
 from .base import JSON, Tables
+from .filters import HistoryFilters, filter_sql
 
 __all__ = ["HistoryQuery", "MessagePage", "MessageTables", "conversation_id"]
 
@@ -28,7 +30,9 @@ class HistoryQuery:
     ``prepend`` selects the newest ``limit`` messages older than the cursor (the
     latest ones without a cursor); ``append`` the oldest ``limit`` messages newer
     than the cursor (from the start without one). ``cursor_id`` wins over
-    ``cursor_sent_at``; both bounds are strict. The other fields filter.
+    ``cursor_sent_at``; both bounds are strict. The other fields filter
+    (``filters``: :class:`~.filters.HistoryFilters`; with ``updated_after`` the
+    page runs in update order and ignores both cursors).
     """
 
     affix: Literal["prepend", "append"] = "prepend"
@@ -38,6 +42,7 @@ class HistoryQuery:
     hide_deleted: bool = False
     categories: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    filters: HistoryFilters = field(default_factory=HistoryFilters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +51,16 @@ class MessagePage:
 
     ``remaining`` counts every message that matched the query in the
     requested direction, this page included (for ``meta.pagination``).
+    ``flags`` are the rows' ``messages.flags`` (:mod:`.annotations`);
+    ``updated_ats`` their update times (the cursor of an ``updated_after`` page).
     """
 
     items: list[bytes]
     ids: list[int]
     sent_ats: list[int]
     remaining: int
+    flags: list[int] = field(default_factory=list)
+    updated_ats: list[int] = field(default_factory=list)
 
 
 class MessageTables(Tables):
@@ -69,9 +78,11 @@ class MessageTables(Tables):
         ``receiverType``, ``category`` and ``type`` must be set."""
         mid = self._last_message_id + 1
         full: JSON = {"id": str(mid), **message}
+        ann = annotate(full)
         self._db.execute(
             "INSERT INTO messages(id, conversation_id, sender, receiver, receiver_type, category, type, json,"
-            " sent_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sent_at, updated_at, parent_id, flags, search_text)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mid,
                 full["conversationId"],
@@ -83,8 +94,12 @@ class MessageTables(Tables):
                 orjson.dumps(full),
                 full.get("sentAt", now),
                 full.get("updatedAt", now),
+                ann.parent_id,
+                ann.flags,
+                ann.search_text,
             ),
         )
+        write_rows(self._db, mid, ann)
         self._last_message_id = mid
         return full
 
@@ -93,7 +108,8 @@ class MessageTables(Tables):
         return None if row is None else dict(orjson.loads(row[0]))
 
     def replace_message(self, message: JSON) -> None:
-        """Overwrite a stored message with its new JSON (edit, delete, receipts)."""
+        """Overwrite a stored message with its new JSON (edit, delete, receipts,
+        reply count) and its filter annotations."""
         self._db.execute(
             "UPDATE messages SET json=?, updated_at=?, edited_at=?, deleted_at=? WHERE id=?",
             (
@@ -104,6 +120,7 @@ class MessageTables(Tables):
                 int(message["id"]),
             ),
         )
+        write_annotations(self._db, int(message["id"]), annotate(message))
 
     def find_message_action(self, message: JSON, action: str) -> JSON | None:
         """The stored ``edited``/``deleted`` action about ``message`` (the latest), if any."""
@@ -144,10 +161,11 @@ class MessageTables(Tables):
             )
             args += [reader, reader, reader]
         op = "<" if query.affix == "prepend" else ">"
-        if query.cursor_id is not None:
+        by_update = query.filters.updated_after is not None  # then the update time is the cursor
+        if not by_update and query.cursor_id is not None:
             where.append(f"id {op} ?")
             args.append(query.cursor_id)
-        elif query.cursor_sent_at is not None:
+        elif not by_update and query.cursor_sent_at is not None:
             where.append(f"sent_at {op} ?")
             args.append(query.cursor_sent_at)
         if query.hide_deleted:
@@ -158,10 +176,15 @@ class MessageTables(Tables):
         if query.types:
             where.append(f"type IN ({','.join('?' * len(query.types))})")
             args += list(query.types)
+        more, more_args = filter_sql(query.filters)
+        where += more
+        args += more_args
         clause = " AND ".join(where) or "1=1"
         order = "DESC" if query.affix == "prepend" else "ASC"
+        keys = f"updated_at {order}, id {order}" if by_update else f"id {order}"
         rows = self._db.execute(
-            f"SELECT id, sent_at, json FROM messages WHERE {clause} ORDER BY id {order} LIMIT ?",
+            f"SELECT id, sent_at, json, flags, updated_at FROM messages WHERE {clause}"
+            f" ORDER BY {keys} LIMIT ?",
             (*args, query.limit),
         ).fetchall()
         if query.affix == "prepend":
@@ -177,4 +200,6 @@ class MessageTables(Tables):
             ids=[int(r[0]) for r in rows],
             sent_ats=[int(r[1]) for r in rows],
             remaining=remaining,
+            flags=[int(r[3]) for r in rows],
+            updated_ats=[int(r[4]) for r in rows],
         )

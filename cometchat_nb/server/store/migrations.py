@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from . import conversations
+from .annotations import backfill
 from .base import transaction
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "schema_version", "upgrade"]
@@ -128,9 +129,58 @@ CREATE TABLE IF NOT EXISTS friends(
 ) WITHOUT ROWID;
 """
 
+_MESSAGE_FEATURES: Final = """
+ALTER TABLE messages ADD COLUMN parent_id INTEGER;
+ALTER TABLE messages ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN search_text TEXT;
+CREATE INDEX messages_thread ON messages(parent_id, id) WHERE parent_id IS NOT NULL;
+CREATE INDEX messages_updated ON messages(conversation_id, updated_at, id);
+CREATE INDEX messages_attachments ON messages(conversation_id, id) WHERE flags & 1;
+CREATE INDEX messages_reacted ON messages(conversation_id, id) WHERE flags & 8;
+CREATE TABLE mentions(
+    message_id INTEGER NOT NULL,
+    uid TEXT NOT NULL,
+    PRIMARY KEY(uid, message_id)
+) WITHOUT ROWID;
+CREATE INDEX mentions_message ON mentions(message_id);
+CREATE TABLE message_tags(
+    message_id INTEGER NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY(tag, message_id)
+) WITHOUT ROWID;
+CREATE INDEX message_tags_message ON message_tags(message_id);
+CREATE TABLE reactions(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id INTEGER NOT NULL,
+    uid TEXT NOT NULL,
+    reaction TEXT NOT NULL,
+    reacted_at INTEGER NOT NULL,
+    UNIQUE(message_id, uid, reaction)
+);
+CREATE INDEX reactions_message ON reactions(message_id, id);
+CREATE INDEX reactions_list ON reactions(message_id, reaction, id);
+CREATE TABLE media(
+    id TEXT PRIMARY KEY,
+    message_id INTEGER NOT NULL,
+    uid TEXT NOT NULL,
+    name TEXT NOT NULL,
+    extension TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    data BLOB
+);
+CREATE INDEX media_message ON media(message_id);
+"""
+
 #: The schema's history, oldest first; a step's version is its position (1-based).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration("users, tokens, friends, groups, members, messages, receipts", _V1_TABLES),
+    Migration(
+        "threads, reactions, mentions, tags, attachments and the history filters' indexes",
+        _MESSAGE_FEATURES,
+        backfill,
+    ),
     Migration(conversations.MIGRATION_NAME, conversations.MIGRATION_SQL, conversations.backfill),
 )
 
