@@ -44,6 +44,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], float]] = {
     "fanout": ("bench_fanout.py", [], 360.0),
     "connect": ("bench_connect.py", [], 180.0),
     "kernel": ("bench_kernel.py", [], 180.0),
+    "conversations": ("bench_conversations.py", [], 900.0),
 }
 SMOKE_ARGS: dict[str, list[str]] = {}
 
@@ -228,6 +229,31 @@ def _rows(r: dict[str, dict[str, Any]]) -> list[Row]:
             f"({_num(f('kernel', 'comm_msgs_per_s'), '{:.1f}')} widget messages/s)",
             "≤ 4",
             at_most("kernel", "redraws_per_s", 4.0),
+        ),
+    ]
+    rows += [
+        (
+            "Conversations: `GET conversations` (page of 30), user with "
+            f"{_num(f('conversations', 'conversations'), '{:,.0f}')} conversations, 1 M messages, p50",
+            f"{_num(f('conversations', 'list_p50_ms_large'), ms2)} (p99 "
+            f"{_num(f('conversations', 'list_p99_ms_large'), ms1)}; at 100 k messages "
+            f"{_num(f('conversations', 'list_p50_ms_small'), ms2)})",
+            "≤ 20 ms",
+            at_most("conversations", "list_p50_ms_large", 20.0),
+        ),
+        (
+            "Conversations: `getUnreadMessageCount()`, same user, 1 M messages, p50",
+            f"{_num(f('conversations', 'count_p50_ms_large'), ms2)} (p99 "
+            f"{_num(f('conversations', 'count_p99_ms_large'), ms1)}; at 100 k messages "
+            f"{_num(f('conversations', 'count_p50_ms_small'), ms2)})",
+            "≤ 20 ms",
+            at_most("conversations", "count_p50_ms_large", 20.0),
+        ),
+        (
+            "Conversations: p50 at 1 M ÷ at 100 k messages (list, counts)",
+            f"{_num(f('conversations', 'list_growth'), x)}, {_num(f('conversations', 'count_growth'), x)}",
+            "≤ 1.5× (flat)",
+            at_most("conversations", "growth", 1.5),
         ),
     ]
     return rows

@@ -110,3 +110,17 @@ def test_readme_table(tmp_path: Path) -> None:
     assert second.count("## Performance") == 1
     assert "<!-- bench:start -->\nnew table\n<!-- bench:end -->" in second
     assert "1.40×" not in second
+
+
+def test_conversations() -> None:
+    figures = smoke("bench_conversations.py")
+    for key in (
+        "list_p50_ms_small",
+        "list_p50_ms_large",
+        "count_p50_ms_small",
+        "count_p50_ms_large",
+        "growth",
+    ):
+        assert figures[key] > 0, key
+    assert figures["large_messages"] == 10 * figures["small_messages"]
+    assert "conversations" in run_all.BENCHMARKS

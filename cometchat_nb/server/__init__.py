@@ -11,15 +11,18 @@ Where things are (lowest layer first; each module's docstring says more)::
     tokens.py       auth tokens and the socket JWT (pure)
     store/          SQLite, one mixin per table group on one connection:
                     users.py (users, tokens, friends), groups.py (groups, members,
-                    passwords), messages.py (messages, history pages), receipts.py;
-                    migrations.py: the schema's history, upgraded in place on open
+                    passwords), messages.py (messages, history pages), receipts.py,
+                    conversations.py (latest message, read marks, unread counters,
+                    kept by triggers); migrations.py: the schema's history,
+                    upgraded in place on open
     params.py       body_* / query_* parsing -> ERR_BAD_REQUEST naming the field
     service/        the domain rules as plain functions ``rule(svc, ...)`` over a
                     Service (store, config, clock, notifier): auth.py, users.py,
                     groups.py, messages.py, relays.py (typing, receipts),
+                    conversations.py (lists, read marks, unread counts),
                     presence.py; no aiohttp, no websockets
     rest/           one module per resource exporting ROUTES (auth, users, groups,
-                    messages), assembled in rest/__init__.py; handlers are
+                    messages, conversations), assembled in rest/__init__.py; handlers are
                     ``handler(svc, call) -> (data, meta)``; http.py is the aiohttp
                     side (credentials, bodies, envelopes, CORS)
     hub.py          the registry of authenticated sockets and broadcast()

@@ -5,7 +5,8 @@
   name: ``auth.py`` (auth tokens, ``me``, settings, telemetry), ``users.py``,
   ``groups.py``, ``messages.py`` (send/edit/delete and every history route),
   ``threads.py`` (replies, thread pages), ``history.py`` (the history filters), ``reactions.py``,
-  ``media.py`` (uploaded files).
+  ``media.py`` (uploaded files), ``conversations.py`` (the conversation list, read marks,
+  unread counts).
 * ``http.py``: :class:`~.http.RestApi`, the only module importing aiohttp:
   credentials, bodies, envelopes, status codes, CORS, fault gates.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import auth, groups, media, messages, reactions, threads, users
+from . import auth, conversations, groups, media, messages, reactions, threads, users
 from .routing import Route
 
 __all__ = ["ROUTES"]
@@ -34,4 +35,5 @@ ROUTES: Final[tuple[Route, ...]] = (
     *threads.ROUTES,
     *reactions.ROUTES,
     *media.ROUTES,
+    *conversations.ROUTES,
 )

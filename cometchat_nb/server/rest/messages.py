@@ -13,9 +13,10 @@ import orjson
 from ...protocol.rest import Cursor, Meta
 from ..config import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from ..params import bad_request, pagination, query_bool, query_int, query_list, query_optional_int
-from ..service import Service, messages
+from ..service import Service, conversations, messages
 from ..service.views import page_view, view
 from ..store import HistoryQuery, MessagePage
+from .conversations import unread_count_reply
 from .history import history_filters, view_options
 from .routing import Call, Reply, Route, route
 
@@ -28,8 +29,11 @@ def send_message(svc: Service, call: Call) -> Reply:
 
 
 def get_message(svc: Service, call: Call) -> Reply:
-    """``GET messages/{id}``: the message as the caller sees it (reactions, unread replies)."""
-    return view(svc, call.uid, messages.get_message(svc, call.uid, call.params["id"])), None
+    """``GET messages/{id}``: the message as the caller sees it (reactions, unread
+    replies); its sender also gets its ``receipts`` (``getMessageReceipts``)."""
+    message = view(svc, call.uid, messages.get_message(svc, call.uid, call.params["id"]))
+    receipts = conversations.message_receipts(svc, call.uid, message)
+    return (message if receipts is None else {**message, "receipts": receipts}), None
 
 
 def edit_message(svc: Service, call: Call) -> Reply:
@@ -85,7 +89,11 @@ def history_reply(svc: Service, call: Call, query: HistoryQuery, page: MessagePa
 
 
 def list_messages(svc: Service, call: Call) -> Reply:
-    """``GET messages``: everything the caller can read (catch-up after a reconnect)."""
+    """``GET messages``: everything the caller can read (catch-up after a reconnect);
+    with ``unread=1&count=1`` the caller's unread counts."""
+    counts = unread_count_reply(svc, call)
+    if counts is not None:
+        return counts
     query = history_query(call.query)
     return history_reply(svc, call, query, messages.history(svc, query, reader=call.uid))
 
@@ -93,6 +101,9 @@ def list_messages(svc: Service, call: Call) -> Reply:
 def user_messages(svc: Service, call: Call) -> Reply:
     """``GET users/{uid}/messages``: the caller's direct conversation with that user."""
     conversation = messages.user_conversation(svc, call.uid, call.params["uid"])
+    counts = unread_count_reply(svc, call, conversation)
+    if counts is not None:
+        return counts
     query = history_query(call.query)
     return history_reply(svc, call, query, messages.history(svc, query, conversation=conversation))
 
@@ -100,6 +111,9 @@ def user_messages(svc: Service, call: Call) -> Reply:
 def group_messages(svc: Service, call: Call) -> Reply:
     """``GET groups/{guid}/messages``: a group's conversation, for members."""
     conversation = messages.group_conversation(svc, call.uid, call.params["guid"])
+    counts = unread_count_reply(svc, call, conversation)
+    if counts is not None:
+        return counts
     query = history_query(call.query)
     return history_reply(svc, call, query, messages.history(svc, query, conversation=conversation))
 

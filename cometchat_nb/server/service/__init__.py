@@ -10,7 +10,10 @@ clock and a :class:`Notifier` to reach the sockets), one module per domain:
 * ``auth.py``: auth tokens, ``me`` and its JWT, settings, logout, revocation,
   a socket's JWT.
 * ``users.py``, ``groups.py``, ``messages.py``: the REST resources' rules.
-* ``relays.py``: typing, transient messages and receipts sent over a socket.
+* ``relays.py``: typing, transient messages and receipts sent over a socket,
+  and the conversation-level read/delivered marks.
+* ``conversations.py``: each user's conversation list, read marks, unread
+  counts, message receipts and the groups' "read/delivered by all".
 * ``presence.py``: who hears that a user came online or went offline.
 
 Nothing here imports aiohttp or websockets (``tests/server/test_layout.py``

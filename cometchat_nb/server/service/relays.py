@@ -6,9 +6,10 @@ from __future__ import annotations
 from ...models import User
 from ...protocol import frames
 from ..params import bad_request
+from . import conversations
 from .core import Service, frame_bytes, not_a_member, permission_denied, uid_not_found
 
-__all__ = ["record_receipt", "relay_audience"]
+__all__ = ["mark_conversation", "record_receipt", "relay_audience"]
 
 
 def relay_audience(svc: Service, uid: str, receiver: str | None, receiver_type: str) -> list[str]:
@@ -31,9 +32,11 @@ def relay_audience(svc: Service, uid: str, receiver: str | None, receiver_type: 
 def record_receipt(svc: Service, uid: str, message_id: str, receipt_type: str, device_id: str) -> bool:
     """``uid`` received (``delivery``) or read (``read``) a message someone else
     sent them: store it once, stamp ``deliveredAt``/``readAt`` on a direct
-    message, and push a ``receipts`` frame to the sender's sockets.
+    message, push a ``receipts`` frame to the sender's sockets, and move
+    ``uid``'s marks in the conversation (:func:`.conversations.reached`).
 
-    Returns ``False`` (nothing stored or pushed) for a receipt already recorded.
+    Returns ``False`` (nothing stored or pushed; the marks still move) for a
+    receipt already recorded.
     """
     if receipt_type not in ("delivery", "read"):
         raise bad_request("clients may only send 'delivered' and 'read' receipts")
@@ -47,6 +50,7 @@ def record_receipt(svc: Service, uid: str, message_id: str, receipt_type: str, d
     store = svc.store
     with store.transaction():
         if not store.add_receipt(int(message["id"]), uid, kind, now):
+            conversations.reached(svc, uid, message, kind, device_id)
             return False
         if message["receiverType"] == "user":
             updated = dict(message)
@@ -70,4 +74,22 @@ def record_receipt(svc: Service, uid: str, message_id: str, receipt_type: str, d
         timestamp=now,
     )
     svc.notifier.push([author], frame_bytes(out))
+    conversations.reached(svc, uid, message, kind, device_id)
     return True
+
+
+def mark_conversation(
+    svc: Service, uid: str, with_id: str, conversation_type: str, kind: str, device_id: str
+) -> None:
+    """``markConversationAsRead`` (``kind="read"``) / ``…AsDelivered`` (``"delivery"``):
+    the receipt ``markAsRead``/``markAsDelivered`` would send for the newest message
+    others sent there (see :func:`record_receipt`), then ``uid``'s mark moves to the
+    conversation's newest message (their own and actions included)."""
+    row, newest = conversations.newest_unread_from_others(svc, uid, with_id, conversation_type)
+    mark = row.read_id if kind == "read" else row.delivered_id
+    if newest is not None and newest > mark:
+        record_receipt(svc, uid, str(newest), kind, device_id)
+    if kind == "read":
+        conversations.move_read_mark(svc, row, row.latest_id)
+    else:
+        conversations.move_delivered_mark(svc, row, row.latest_id)

@@ -1,5 +1,5 @@
 """SQLite storage of the embedded server: users, tokens, groups, members,
-messages, receipts, friends.
+messages, receipts, friends, conversations.
 
 Contract:
 
@@ -27,9 +27,11 @@ Layout: ``migrations.py`` (the schema's history), ``base.py`` (connection and
 helpers), one module per table group, each a mixin of :class:`Store`:
 ``users.py`` (users, auth tokens, friends), ``groups.py`` (groups, members,
 passwords), ``messages.py`` (messages, history pages), ``receipts.py``,
-``reactions.py``, ``media.py`` (uploaded files); ``annotations.py`` and
-``filters.py`` hold what the history filters search by and how. A new
-table group is a new module, one base class below and one migration.
+``reactions.py``, ``media.py`` (uploaded files), ``conversations.py`` (each
+conversation's latest message and each participant's read state, kept by
+triggers); ``annotations.py`` and ``filters.py`` hold what the history filters
+search by and how. A new table group is a new module, one base class below and
+one migration.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import os
 import secrets
 import sqlite3
 
+from .conversations import ConversationQuery, ConversationTables, Participant
 from .filters import HistoryFilters
 from .groups import GroupFields, GroupRow, GroupTables, hash_password, verify_password
 from .media import MediaRow, MediaTables, new_media_id
@@ -51,12 +54,14 @@ from .users import UserFields, UserTables
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ConversationQuery",
     "GroupFields",
     "GroupRow",
     "HistoryFilters",
     "HistoryQuery",
     "MediaRow",
     "MessagePage",
+    "Participant",
     "Store",
     "UserFields",
     "conversation_id",
@@ -68,7 +73,16 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(UserTables, GroupTables, MessageTables, ReceiptTables, ReactionTables, MediaTables, ThreadTables):
+class Store(
+    UserTables,
+    GroupTables,
+    MessageTables,
+    ReceiptTables,
+    ReactionTables,
+    MediaTables,
+    ThreadTables,
+    ConversationTables,
+):
     """The server's database (see the module docstring for the contract)."""
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from . import conversations
 from .annotations import backfill
 from .base import transaction
 
@@ -180,6 +181,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         _MESSAGE_FEATURES,
         backfill,
     ),
+    Migration(conversations.MIGRATION_NAME, conversations.MIGRATION_SQL, conversations.backfill),
 )
 
 #: The version this code brings every database to.
