@@ -75,7 +75,22 @@ class ErrorCode:
     GUID_ALREADY_EXISTS = "ERR_GUID_ALREADY_EXISTS"
     NOT_A_MEMBER = "ERR_NOT_A_MEMBER"
     ALREADY_JOINED = "ERR_ALREADY_JOINED"
-    WRONG_GROUP_PASSWORD = "ERR_WRONG_GROUP_PASSWORD"
+    # the REST error guide (https://www.cometchat.com/docs/articles/error-guide) spells it PASS
+    WRONG_GROUP_PASSWORD = "ERR_WRONG_GROUP_PASS"
+    # Groups and blocking (issue 15; codes and meanings from the same error guide).
+    GROUP_JOIN_NOT_ALLOWED = "ERR_GROUP_JOIN_NOT_ALLOWED"  # joining a private group
+    GROUP_NO_CLEARANCE = "ERR_GROUP_NO_CLEARANCE"  # the actor's scope does not reach the target's
+    GROUP_NO_ADMIN_SCOPE = "ERR_GROUP_NO_ADMIN_SCOPE"  # an action for admins only
+    GROUP_NO_MODERATOR_SCOPE = "ERR_GROUP_NO_MODERATOR_SCOPE"  # an action for moderators and admins
+    GROUP_NO_SCOPE_CLEARANCE = "ERR_GROUP_NO_SCOPE_CLEARANCE"  # may not change that member's scope
+    GROUP_NO_SELF_ACTION = "ERR_GROUP_NO_SELF_ACTION"  # kicking, banning, re-scoping oneself
+    SAME_SCOPE = "ERR_SAME_SCOPE"
+    ALREADY_BANNED = "ERR_ALREADY_BANNED"
+    NOT_A_BANNED_USER = "ERR_NOT_A_BANNED_USER"
+    BANNED_GROUPMEMBER = "ERR_BANNED_GROUPMEMBER"  # a banned user joining or being added
+    CANNOT_BLOCK_SELF = "ERR_CANNOT_BLOCK_SELF"
+    BLOCKED_RECEIVER = "ERR_BLOCKED_RECEIVER"  # the sender has blocked the receiver
+    BLOCKED_SENDER = "ERR_BLOCKED_SENDER"  # the receiver has blocked the sender
     MESSAGE_ID_NOT_FOUND = "ERR_MESSAGE_ID_NOT_FOUND"
     CONVERSATION_NOT_FOUND = "ERR_CONVERSATION_NOT_FOUND"
     PERMISSION_DENIED = "ERR_PERMISSION_DENIED"

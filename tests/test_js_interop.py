@@ -235,7 +235,7 @@ async def test_group_join_and_leave_seen_across_the_sdks(
 def _scope_changed_frame(server: EmbeddedServer, *, by: str, on: str, old: str, new: str) -> str:
     """A ``scopeChanged`` group action as a ``message`` frame, in the shape the official
     SDK reads (``Action.actionFromJSON``: ``data.extras.scope.{old,new}``, both needed).
-    The embedded server has no scope-change route yet, so the test pushes the frame."""
+    (The embedded server now sends it itself: tests/test_js_groups.py; this frame pins the shape.)"""
     now = int(time.time())
     body = {
         "id": "1000000000",

@@ -56,6 +56,7 @@ class ChatServer:
         self.config = config
         self.port = config.port
         self.ws_port = config.ws_port
+        self.chat_host_port = config.chat_host_port
         self.faults = Faults()
         self._routes = ROUTES
         self._sockets = SocketServer(config, self.faults, spawn=self._spawn)
@@ -100,6 +101,15 @@ class ChatServer:
             raise
         self.port = rest_sock.getsockname()[1]
         self.ws_port = ws_sock.getsockname()[1]
+        extra_sock = None
+        if cfg.chat_host_port is not None:
+            try:
+                extra_sock = listen_socket(cfg.host, cfg.chat_host_port, self._accepted)
+                self.chat_host_port = extra_sock.getsockname()[1]
+            except OSError:
+                rest_sock.close()
+                ws_sock.close()
+                raise
         try:
             self._store = Store(cfg.db)
             self._service = self._open_service(self._store)
@@ -114,6 +124,8 @@ class ChatServer:
             await self._runner.setup()
             site = web.SockSite(self._runner, rest_sock, ssl_context=cfg.ssl)
             await site.start()
+            if extra_sock is not None:
+                await web.SockSite(self._runner, extra_sock, ssl_context=cfg.ssl).start()
             self._ws_server = await serve(
                 self._sockets.handle,
                 sock=ws_sock,
@@ -129,6 +141,8 @@ class ChatServer:
         except BaseException:
             rest_sock.close()
             ws_sock.close()
+            if extra_sock is not None:
+                extra_sock.close()
             await self.stop()
             raise
         scheme = "https" if cfg.ssl else "http"

@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a socket may stay unauthenticated (close 4002 after)",
     )
     serve.add_argument(
+        "--chat-host-port",
+        type=_port,
+        help="also serve REST on this port (443 with --tls, else 80): the official JS SDK's online counts "
+        "go to https://CHAT_HOST/api/... with no port",
+    )
+    serve.add_argument(
         "--log-level",
         default="warning",
         choices=("debug", "info", "warning", "error"),
@@ -141,6 +147,7 @@ def _server_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> E
         max_text_chars=args.max_text_chars,
         max_upload_bytes=args.max_upload_bytes,
         auth_timeout=float(args.auth_timeout),
+        chat_host_port=args.chat_host_port,
     )
 
 

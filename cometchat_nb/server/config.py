@@ -31,6 +31,7 @@ __all__ = [
     "SEED_GROUP",
     "SEED_USERS",
     "SERVER_DEVICE_ID",
+    "WS_API_VERSION",
     "ServerConfig",
     "app_settings",
     "hostport",
@@ -47,6 +48,9 @@ SEED_USERS: Final = (
 )
 #: The public group created by ``seed=True`` (guid, name); every seed user is a member.
 SEED_GROUP: Final = ("supergroup", "Super Group")
+
+#: ``settings.WS_API_VERSION``: the path segment of ``api/{WS_API_VERSION}/online-members``.
+WS_API_VERSION: Final = "v1"
 
 #: ``deviceId`` of frames the server originates (admin helpers): never a client's.
 SERVER_DEVICE_ID: Final = "cometchat-nb-server"
@@ -94,6 +98,9 @@ class ServerConfig:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     auth_timeout: float = 10.0
     jwt_ttl: int = JWT_TTL
+    #: a second REST listener on this port of ``host`` (None: none), so port-less
+    #: ``https://{CHAT_HOST}/…`` URLs (the official SDK's online-members call) reach us
+    chat_host_port: int | None = None
 
     @property
     def advertised_host(self) -> str:
@@ -122,6 +129,8 @@ def app_settings(config: ServerConfig, port: int, ws_port: int) -> tuple[dict[st
         "ANALYTICS_HOST": rest,
         "ANALYTICS_VERSION": "v1",
         "ANALYTICS_PING_DISABLED": True,
+        # the official SDK posts online counts to https://{CHAT_HOST}/api/{WS_API_VERSION}/online-members
+        "WS_API_VERSION": WS_API_VERSION,
         "extensions": [],
         "parameters": {},
         # media: the JS SDK appends ?fat=<file access token> to media URLs containing this

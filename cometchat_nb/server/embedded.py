@@ -73,7 +73,14 @@ class EmbeddedServer:
     ``max_body_bytes`` (larger REST bodies get ``ERR_PAYLOAD_TOO_LARGE``),
     ``max_text_chars`` (longest text message), ``max_upload_bytes`` (largest
     file of a media message: ``ERR_FILE_SIZE_EXCEEDED`` above) and ``auth_timeout`` (seconds a
-    socket may stay unauthenticated before close 4002).
+    socket may stay unauthenticated before close 4002). ``chat_host_port``
+    serves REST on that port too (443 with TLS, 80 without): the official JS
+    SDK posts ``getOnlineUserCount``/``getOnlineGroupMemberCount`` to
+    ``https://{CHAT_HOST}/api/{WS_API_VERSION}/online-members`` with no port,
+    and ``CHAT_HOST`` cannot carry one (the socket URL is
+    ``wss://{CHAT_HOST}:{CHAT_WSS_PORT}``); binding a port below 1024 needs
+    the privilege to, and a loopback address of its own (127.x.y.z) avoids
+    clashing with other servers.
     """
 
     def __init__(
@@ -96,10 +103,11 @@ class EmbeddedServer:
         max_text_chars: int = 20_000,
         max_upload_bytes: int = MAX_UPLOAD_BYTES,
         auth_timeout: float = 10.0,
+        chat_host_port: int | None = None,
     ) -> None:
         if (cert is None) != (key is None):
             raise ValueError("give both cert and key, or neither")
-        for name, value in (("port", port), ("ws_port", ws_port)):
+        for name, value in (("port", port), ("ws_port", ws_port), ("chat_host_port", chat_host_port or 0)):
             if not 0 <= value <= 65535:
                 raise ValueError(f"{name} must be between 0 and 65535, got {value}")
         for name, limit in (
@@ -136,6 +144,7 @@ class EmbeddedServer:
             max_text_chars=max_text_chars,
             max_upload_bytes=max_upload_bytes,
             auth_timeout=auth_timeout,
+            chat_host_port=chat_host_port,
         )
         self._core: ChatServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -146,6 +155,8 @@ class EmbeddedServer:
         self.ca_file: str | None = cert
         self.port = port
         self.ws_port = ws_port
+        #: the bound ``chat_host_port`` once started (``None``: not asked for)
+        self.chat_host_port = chat_host_port
 
     # -- addresses -------------------------------------------------------------
     @property
@@ -196,6 +207,7 @@ class EmbeddedServer:
         self._core = core
         self.port = core.port
         self.ws_port = core.ws_port
+        self.chat_host_port = core.chat_host_port
         log.info("embedded server ready at %s (ws %s)", self.url, self.ws_url)
 
     def _cleanup_tls(self) -> None:

@@ -131,6 +131,7 @@ def test_port_in_use_exits_1() -> None:
         ["serve", "--max-frame-bytes", "0"],
         ["serve", "--cert", "c.pem"],
         ["serve", "--port", "65535"],
+        ["serve", "--chat-host-port", "70000"],
         ["bogus"],
     ],
 )
@@ -145,3 +146,5 @@ def test_default_ws_port() -> None:
     parser = build_parser()
     args = parser.parse_args(["serve"])
     assert args.port == 8080 and args.ws_port is None and args.host == "127.0.0.1"
+    assert args.chat_host_port is None
+    assert parser.parse_args(["serve", "--chat-host-port", "443"]).chat_host_port == 443

@@ -96,7 +96,7 @@ def test_join_and_leave(server: EmbeddedServer, rest: Rest, one: Login, two: Log
     assert pw_join["data"]["entities"]["for"]["entity"]["hasJoined"] is True
 
     r = rest.call("POST", "/groups/priv/members", token=two.token, json={})
-    assert error_code(r) == ErrorCode.PERMISSION_DENIED
+    assert error_code(r) == ErrorCode.GROUP_JOIN_NOT_ALLOWED
     assert (
         error_code(rest.call("POST", "/groups/ghost/members", token=two.token, json={}))
         == ErrorCode.GUID_NOT_FOUND
@@ -104,7 +104,7 @@ def test_join_and_leave(server: EmbeddedServer, rest: Rest, one: Login, two: Log
 
     # leaving: only oneself, only when a member (removing someone else is a kick: admins only)
     r = rest.call("DELETE", "/groups/pub/members/superhero1", token=two.token)
-    assert error_code(r) == ErrorCode.PERMISSION_DENIED
+    assert error_code(r) == ErrorCode.GROUP_NO_CLEARANCE
     assert data(rest.call("DELETE", "/groups/pub/members/superhero2", token=two.token)) == {"success": True}
     r = rest.call("DELETE", "/groups/pub/members/superhero2", token=two.token)
     assert error_code(r) == ErrorCode.NOT_A_MEMBER
@@ -126,7 +126,7 @@ def test_private_group_refuses_self_join(server: EmbeddedServer, rest: Rest, one
     r = rest.call("POST", "/groups/priv/members", token=two.token, json={})
     assert error_code(r) == ErrorCode.ALREADY_JOINED
     r = rest.call("POST", "/groups/priv/members", token=one.token, json={})
-    assert error_code(r) == ErrorCode.PERMISSION_DENIED and r.status_code == 403
+    assert error_code(r) == ErrorCode.GROUP_JOIN_NOT_ALLOWED and r.status_code == 403
     # reading it stays hidden, acting on it says why not
     assert error_code(rest.call("GET", "/groups/priv", token=one.token)) == ErrorCode.GUID_NOT_FOUND
     for method, path in (
@@ -161,9 +161,9 @@ def test_kick(server: EmbeddedServer, rest: Rest, one: Login, two: Login) -> Non
     server.create_group("club", members=["superhero1", "superhero2", "superhero3"])  # superhero1 owns it
     three = rest.login("superhero3")
     r = rest.call("DELETE", "/groups/club/members/superhero3", token=two.token)
-    assert error_code(r) == ErrorCode.PERMISSION_DENIED  # participants cannot kick
+    assert error_code(r) == ErrorCode.GROUP_NO_CLEARANCE  # participants cannot kick
     assert error_code(rest.call("DELETE", "/groups/club/members/superhero1", token=two.token)) == (
-        ErrorCode.PERMISSION_DENIED
+        ErrorCode.GROUP_NO_CLEARANCE
     )
     assert data(rest.call("DELETE", "/groups/club/members/superhero3", token=one.token)) == {"success": True}
     assert error_code(rest.call("GET", "/groups/club/messages", token=three.token)) == ErrorCode.NOT_A_MEMBER

@@ -18,8 +18,17 @@ import pytest
 
 from cometchat_nb.errors import ApiError, ErrorCode
 from cometchat_nb.server.config import ServerConfig
-from cometchat_nb.server.service import Service, conversations, groups, messages, relays, users
-from cometchat_nb.server.service.conversations import ConversationQuery
+from cometchat_nb.server.service import (
+    Service,
+    blocking,
+    conversations,
+    group_admin,
+    groups,
+    messages,
+    relays,
+    users,
+)
+from cometchat_nb.server.service.conversations import BlockedOptions, ConversationQuery
 from cometchat_nb.server.store import GroupFields, Store, UserFields
 from cometchat_nb.server.store.conversations import UNREAD_SQL
 
@@ -346,7 +355,7 @@ def test_a_member_who_leaves_loses_the_conversation_and_starts_over_on_return(wo
     world.say("alice", "club", "while away", "group")
     groups.join_group(world.svc, "bob", "club")
     assert world.unread("bob") == {"group_club": 0}
-    groups.kick_member(world.svc, "alice", "club", "bob")
+    group_admin.kick_member(world.svc, "alice", "club", "bob")
     assert world.listed("bob") == []
 
 
@@ -608,3 +617,31 @@ def test_unread_mentions_count_from_the_same_read_mark(world: World) -> None:
     assert world.listed("bob")[0]["unreadMentionsCount"] == 1
     messages.delete_message(world.svc, "alice", mention["id"])
     assert world.listed("bob")[0]["unreadMentionsCount"] == 0
+
+
+# -- blocking (issue 15's rules through the hook) -------------------------------------
+def test_blocking_hides_the_blocked_users_conversation_unless_asked_and_tells_who_blocked(
+    world: World,
+) -> None:
+    world.say("bob", "alice", "before")
+    world.say("carol", "alice", "hello")
+    blocking.block_users(world.svc, "alice", ["bob"])
+    assert [c["conversationId"] for c in world.listed("alice")] == ["alice_user_carol"]
+    shown, _ = conversations.list_conversations(
+        world.svc,
+        "alice",
+        ConversationQuery(),
+        blocked=BlockedOptions(include_blocked_users=True, with_blocked_info=True),
+    )
+    by_id = {c["conversationId"]: c["conversationWith"] for c in shown}
+    assert by_id["alice_user_bob"]["blockedByMe"] is True and by_id["alice_user_bob"]["hasBlockedMe"] is False
+    assert "blockedByMe" not in by_id["alice_user_carol"]
+    # bob still lists alice (he did not block), but hideMessagesFromBlockedUsers hides her
+    assert [c["conversationId"] for c in world.listed("bob")] == ["alice_user_bob"]
+    hide = BlockedOptions(hide_messages_from_blocked=True)
+    assert conversations.unread_counts(world.svc, "bob", blocked=hide) == []
+    assert conversations.unread_counts(world.svc, "alice", blocked=hide) == [
+        {"entityId": "carol", "entityType": "user", "count": 1}
+    ]
+    blocking.unblock_users(world.svc, "alice", ["bob"])
+    assert {c["conversationId"] for c in world.listed("alice")} == {"alice_user_bob", "alice_user_carol"}

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from ..service import Service, auth
+from ..service import Service, auth, users
 from .routing import Call, Reply, Route, route
+from .users import profile_changes
 
 __all__ = ["ROUTES"]
 
@@ -20,7 +21,16 @@ def issue_auth_token(svc: Service, call: Call) -> Reply:
 
 
 def get_me(svc: Service, call: Call) -> Reply:
-    """``PUT``/``GET me``: the caller, a fresh JWT and the settings."""
+    """``GET me``: the caller, a fresh JWT and the settings."""
+    return auth.me(svc, call.uid, call.token), None
+
+
+def put_me(svc: Service, call: Call) -> Reply:
+    """``PUT me``: as ``GET me``; profile fields in the body (what
+    ``updateCurrentUserDetails`` sends: name, avatar, link, statusMessage,
+    metadata, tags; not the role) change the caller first. Login's own ``PUT
+    me`` (platform, deviceId, appInfo) changes nothing."""
+    users.update_me(svc, call.uid, profile_changes(call.body))
     return auth.me(svc, call.uid, call.token), None
 
 
@@ -46,7 +56,7 @@ def analytics_ping(svc: Service, call: Call) -> Reply:
 
 ROUTES: Final[tuple[Route, ...]] = (
     route("POST", "users/{uid}/auth_tokens", issue_auth_token, auth="admin"),
-    route("PUT", "me", get_me),
+    route("PUT", "me", put_me),
     route("GET", "me", get_me),
     route("DELETE", "me", logout),
     route("GET", "settings", get_settings),

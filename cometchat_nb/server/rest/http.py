@@ -28,6 +28,7 @@ from ..config import MAX_UPLOAD_FILES
 from ..faults import Faults
 from ..params import bad_request
 from ..service import Service
+from ..service.auth import socket_identity
 from ..service.media import Blob, Upload, file_too_large, media_uid
 from ..tokens import token_hash
 from .routing import JSON, Auth, Call, Route, find_route
@@ -44,9 +45,21 @@ _STATUS: Final = {
     ErrorCode.APIKEY_NOT_FOUND: 401,
     ErrorCode.EMPTY_AUTH_TOKEN: 401,
     ErrorCode.AUTH_TOKEN_NOT_FOUND: 401,
+    ErrorCode.WS_AUTH_FAIL: 401,
     ErrorCode.PERMISSION_DENIED: 403,
     ErrorCode.NOT_A_MEMBER: 403,
     ErrorCode.WRONG_GROUP_PASSWORD: 403,
+    ErrorCode.GROUP_JOIN_NOT_ALLOWED: 403,
+    ErrorCode.GROUP_NO_CLEARANCE: 403,
+    ErrorCode.GROUP_NO_ADMIN_SCOPE: 403,
+    ErrorCode.GROUP_NO_MODERATOR_SCOPE: 403,
+    ErrorCode.GROUP_NO_SCOPE_CLEARANCE: 403,
+    ErrorCode.GROUP_NO_SELF_ACTION: 403,
+    ErrorCode.BANNED_GROUPMEMBER: 403,
+    ErrorCode.BLOCKED_RECEIVER: 403,
+    ErrorCode.BLOCKED_SENDER: 403,
+    ErrorCode.NOT_A_BANNED_USER: 404,
+    ErrorCode.ALREADY_BANNED: 409,
     ErrorCode.UID_NOT_FOUND: 404,
     ErrorCode.GUID_NOT_FOUND: 404,
     ErrorCode.MESSAGE_ID_NOT_FOUND: 404,
@@ -181,6 +194,14 @@ class RestApi:
             self._check_app(request, auth)
             if auth == "admin":
                 return
+        if auth == "jwt":
+            jwt = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            if not jwt:
+                raise ApiError(
+                    "The Authorization header (the JWT) is missing.", code=ErrorCode.EMPTY_AUTH_TOKEN
+                )
+            call.uid, call.token_hash = socket_identity(self._svc, jwt)
+            return
         token = request.headers.get("authToken")
         if not token:
             raise ApiError("The authToken header is missing.", code=ErrorCode.EMPTY_AUTH_TOKEN)

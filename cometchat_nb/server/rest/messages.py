@@ -47,11 +47,15 @@ def delete_message(svc: Service, call: Call) -> Reply:
 
 
 # -- history ------------------------------------------------------------------------
-def history_query(query: Mapping[str, str], *, parent_id: int | None = None) -> HistoryQuery:
+def history_query(
+    query: Mapping[str, str], reader: str | None = None, *, parent_id: int | None = None
+) -> HistoryQuery:
     """The history parameters: ``per_page``, ``affix`` (``prepend``: older than the
     cursor, ``append``: newer), cursors ``id`` / ``sentAt``, ``hideDeleted``,
-    ``categories``, ``types``, and the filters of :func:`.history.history_filters`
-    (``parent_id``: a thread's page)."""
+    ``categories``, ``types``, the filters of :func:`.history.history_filters`
+    (``parent_id``: a thread's page) and, with ``reader``,
+    ``hideMessagesFromBlockedUsers`` (what users in a block with the reader sent is
+    left out)."""
     per_page = query_int(query, "per_page", PER_PAGE_DEFAULT, hi=PER_PAGE_MAX)
     affix_raw = query.get("affix") or "prepend"
     if affix_raw not in ("prepend", "append"):
@@ -66,6 +70,7 @@ def history_query(query: Mapping[str, str], *, parent_id: int | None = None) -> 
         categories=tuple(query_list(query, "categories")),
         types=tuple(query_list(query, "types")),
         filters=history_filters(query, parent_id=parent_id),
+        hide_blocked_for=reader if query_bool(query, "hideMessagesFromBlockedUsers") else None,
     )
 
 
@@ -94,7 +99,7 @@ def list_messages(svc: Service, call: Call) -> Reply:
     counts = unread_count_reply(svc, call)
     if counts is not None:
         return counts
-    query = history_query(call.query)
+    query = history_query(call.query, call.uid)
     return history_reply(svc, call, query, messages.history(svc, query, reader=call.uid))
 
 
@@ -104,7 +109,7 @@ def user_messages(svc: Service, call: Call) -> Reply:
     counts = unread_count_reply(svc, call, conversation)
     if counts is not None:
         return counts
-    query = history_query(call.query)
+    query = history_query(call.query, call.uid)
     return history_reply(svc, call, query, messages.history(svc, query, conversation=conversation))
 
 
@@ -114,7 +119,7 @@ def group_messages(svc: Service, call: Call) -> Reply:
     counts = unread_count_reply(svc, call, conversation)
     if counts is not None:
         return counts
-    query = history_query(call.query)
+    query = history_query(call.query, call.uid)
     return history_reply(svc, call, query, messages.history(svc, query, conversation=conversation))
 
 

@@ -47,9 +47,10 @@ class Call:
 #: What a handler returns: the reply's ``data`` and its ``meta`` (or ``None``).
 Reply = tuple[Any, JSON | None]
 Handler = Callable[[Service, Call], Reply]
-#: Who may call a route: ``admin`` needs the apiKey, ``user`` a live authToken, ``none``
-#: nothing; ``media`` an authToken (no appId needed) or a file access token (``?fat=``).
-Auth = Literal["admin", "user", "none", "media"]
+#: Who may call a route: ``admin`` needs the apiKey, ``user`` a live authToken, ``jwt``
+#: the socket JWT in ``Authorization`` (the WS host's API), ``none`` nothing; ``media`` an
+#: authToken (no appId needed) or a file access token (``?fat=``).
+Auth = Literal["admin", "user", "jwt", "none", "media"]
 
 
 @dataclass(frozen=True, slots=True)

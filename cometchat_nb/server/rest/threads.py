@@ -25,7 +25,7 @@ def thread_messages(svc: Service, call: Call) -> Reply:
     """``GET messages/{id}/thread``: a page of the thread (``setParentMessageId``)."""
 
     parent = svc.message_or_fail(call.params["id"])
-    query = history_query(call.query, parent_id=int(parent["id"]))
+    query = history_query(call.query, call.uid, parent_id=int(parent["id"]))
     page = threads.thread_history(svc, call.uid, parent["id"], query)
     return history_reply(svc, call, query, page)
 

@@ -28,8 +28,8 @@ Rules kept here:
 
 Where the features beside this one plug in: :func:`blocked_filter` (blocking:
 the official SDK's ``includeBlockedUsers``, ``withBlockedInfo`` and
-``hideMessagesFromBlockedUsers`` all arrive there; a no-op until blocking
-exists) and :func:`unread_mentions` (``unreadMentionsCount``, from the mentions
+``hideMessagesFromBlockedUsers`` all arrive there and go on to
+:mod:`.blocking`) and :func:`unread_mentions` (``unreadMentionsCount``, from the mentions
 the message features record).
 """
 
@@ -44,6 +44,7 @@ from ...models import User
 from ...protocol import frames
 from ..params import bad_request
 from ..store import ConversationQuery, Participant
+from . import blocking
 from .core import JSON, Service, frame_bytes, guid_not_found, uid_not_found
 from .groups import require_membership
 
@@ -101,15 +102,19 @@ class BlockedFilter:
 def blocked_filter(svc: Service, uid: str, options: BlockedOptions) -> BlockedFilter:
     """THE place where blocking affects conversations and unread counts.
 
-    Every conversation list and unread count of ``uid`` asks it. Blocking does
-    not exist yet, so nothing is hidden or added; the feature that brings it
-    fills this in (e.g. hide the users ``uid`` blocked unless
-    ``options.include_blocked_users``, or for unread counts when
-    ``options.hide_messages_from_blocked``; add ``blockedByMe``/``hasBlockedMe``
-    when ``options.with_blocked_info``).
+    Every conversation list and unread count of ``uid`` asks it; the rules are
+    :func:`.blocking.conversation_effects` (the users ``uid`` blocked are hidden
+    unless ``includeBlockedUsers``; with ``hideMessagesFromBlockedUsers`` everyone
+    in a block with them; ``withBlockedInfo`` adds ``blockedByMe``/``hasBlockedMe``).
     """
-    del svc, uid, options
-    return BlockedFilter()
+    hidden, info = blocking.conversation_effects(
+        svc,
+        uid,
+        include_blocked_users=options.include_blocked_users,
+        with_blocked_info=options.with_blocked_info,
+        hide_messages_from_blocked=options.hide_messages_from_blocked,
+    )
+    return BlockedFilter(hidden_with=hidden, info=info)
 
 
 def unread_mentions(svc: Service, uid: str, rows: Sequence[Participant]) -> dict[str, int]:

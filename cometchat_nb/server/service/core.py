@@ -138,9 +138,13 @@ class Service:
         return uid in (message["sender"], message["receiver"])
 
     def audience(self, message: JSON) -> list[str]:
-        """Uids whose sockets get a message: both ends of a DM, or the group's members."""
+        """Uids whose sockets get a message: both ends of a DM, or the group's
+        members except those in a block with its sender (``service/blocking.py``;
+        a DM between a blocked pair is refused before it gets here)."""
         if message["receiverType"] == "group":
-            return self.store.member_uids(message["receiver"])
+            members = self.store.member_uids(message["receiver"])
+            partners = self.store.block_partners(message["sender"])
+            return [u for u in members if u not in partners] if partners else members
         return list(dict.fromkeys((message["receiver"], message["sender"])))
 
     def fan_out(self, message: JSON, uids: Iterable[str], device_id: str) -> int:

@@ -1,11 +1,14 @@
-"""Groups: who may create, see, join, leave and remove whom, and the
-``groupMember`` actions every change stores and pushes to the members.
+"""Groups: who may create, see, join and leave them, and the ``groupMember``
+actions every change stores and pushes to the members (administration —
+kick, ban, scopes, adding members, ownership, update, delete — is in
+``group_admin.py``, its scope rules in ``group_rules.py``).
 
 Rules kept here: a private group is invisible to non-members (reads answer
-``ERR_GUID_NOT_FOUND``) and cannot be joined (``ERR_PERMISSION_DENIED``); a
-password group needs its password (``ERR_WRONG_GROUP_PASSWORD``); only an admin
-or moderator may kick, and nobody kicks the owner; members and history are read
-by members only (``ERR_NOT_A_MEMBER``).
+``ERR_GUID_NOT_FOUND``) and cannot be joined (``ERR_GROUP_JOIN_NOT_ALLOWED``);
+a password group needs its password (``ERR_WRONG_GROUP_PASS``); a banned user
+cannot join (``ERR_BANNED_GROUPMEMBER``); the owner cannot leave
+(``ERR_GROUP_NO_CLEARANCE``: transfer the ownership first); members and
+history are read by members only (``ERR_NOT_A_MEMBER``).
 """
 
 from __future__ import annotations
@@ -16,16 +19,17 @@ from ...errors import ApiError, ErrorCode
 from ..config import GROUP_TYPES, SERVER_DEVICE_ID
 from ..params import bad_request, body_id
 from ..store import GroupFields, GroupRow, conversation_id, verify_password
-from .core import JSON, Service, not_a_member, permission_denied, uid_not_found
+from .core import JSON, Service, not_a_member, uid_not_found
+from .group_rules import Seat, check_leave
 
 __all__ = [
     "GroupFields",
     "create_group",
     "get_group",
     "join_group",
-    "kick_member",
     "leave_group",
     "list_groups",
+    "member_action",
     "members_page",
     "require_membership",
 ]
@@ -88,10 +92,27 @@ def get_group(svc: Service, viewer: str, guid: str) -> JSON:
 
 
 def list_groups(
-    svc: Service, viewer: str, *, limit: int, offset: int, search: str | None, joined_only: bool
+    svc: Service,
+    viewer: str,
+    *,
+    limit: int,
+    offset: int,
+    search: str | None,
+    joined_only: bool,
+    tags: tuple[str, ...] = (),
+    with_tags: bool = True,
 ) -> tuple[list[JSON], int]:
-    """A page of the groups ``viewer`` may see, and how many match."""
-    return svc.store.groups(viewer, limit=limit, offset=offset, search=search, joined_only=joined_only)
+    """A page of the groups ``viewer`` may see, and how many match (``tags``:
+    carrying any of them; ``with_tags`` false: without their ``tags``)."""
+    return svc.store.groups(
+        viewer,
+        limit=limit,
+        offset=offset,
+        search=search,
+        joined_only=joined_only,
+        tags=tags,
+        with_tags=with_tags,
+    )
 
 
 def require_membership(svc: Service, uid: str, guid: str) -> GroupRow:
@@ -102,10 +123,19 @@ def require_membership(svc: Service, uid: str, guid: str) -> GroupRow:
     return group
 
 
-def members_page(svc: Service, guid: str, *, limit: int, offset: int) -> tuple[list[JSON], int]:
-    """A page of a group's members and their count (callers check
+def members_page(
+    svc: Service,
+    guid: str,
+    *,
+    limit: int,
+    offset: int,
+    search: str | None = None,
+    scopes: tuple[str, ...] = (),
+    status: str | None = None,
+) -> tuple[list[JSON], int]:
+    """A page of a group's members and how many match (callers check
     :func:`require_membership` first: members are listed to members only)."""
-    return svc.store.members(guid, limit=limit, offset=offset)
+    return svc.store.members(guid, limit=limit, offset=offset, search=search, scopes=scopes, status=status)
 
 
 def join_group(
@@ -124,7 +154,11 @@ def join_group(
             f"The user {uid} is already a member of the group {guid}.", code=ErrorCode.ALREADY_JOINED
         )
     if group.type == "private":
-        raise permission_denied(f"The group {guid} is private; ask an admin to add you.")
+        raise ApiError(
+            f"The group {guid} is private; ask an admin to add you.", code=ErrorCode.GROUP_JOIN_NOT_ALLOWED
+        )
+    if store.is_banned(guid, uid):
+        raise ApiError(f"The user {uid} is banned from the group {guid}.", code=ErrorCode.BANNED_GROUPMEMBER)
     if group.type == "password" and not verify_password(password or "", group.password_hash):
         raise ApiError(
             f"The password for the group {guid} is incorrect.", code=ErrorCode.WRONG_GROUP_PASSWORD
@@ -133,7 +167,7 @@ def join_group(
     user = svc.user_or_fail(uid)
     with store.transaction():
         store.add_member(guid, uid, "participant", now)
-        action = _member_action(svc, user, group, "joined", now)
+        action = member_action(svc, user, group, "joined", now)
     svc.fan_out(action, store.member_uids(guid), device_id)
     entities = {**action["data"]["entities"]}
     entities["for"] = {"entity": store.group_view(group, uid), "entityType": "group"}
@@ -141,49 +175,51 @@ def join_group(
 
 
 def leave_group(svc: Service, uid: str, guid: str, device_id: str = SERVER_DEVICE_ID) -> None:
-    """``uid`` leaves ``guid``; every member (the leaver too) gets a ``left`` action."""
+    """``uid`` leaves ``guid``; every member (the leaver too) gets a ``left`` action.
+    The owner may not leave (``ERR_GROUP_NO_CLEARANCE``)."""
     group = svc.group_or_fail(guid)
     audience = svc.store.member_uids(guid)
-    if uid not in audience:
+    membership = svc.store.membership(guid, uid)
+    if membership is None:
         raise not_a_member(uid, guid)
+    check_leave(Seat(uid, membership[0], owner=uid == group.owner))
     user = svc.user_or_fail(uid)
     now = svc.now()
     with svc.store.transaction():
         svc.store.remove_member(guid, uid)
-        action = _member_action(svc, user, group, "left", now)
+        action = member_action(svc, user, group, "left", now)
     svc.fan_out(action, audience, device_id)
 
 
-def kick_member(svc: Service, actor: str, guid: str, uid: str, device_id: str = SERVER_DEVICE_ID) -> None:
-    """A group admin or moderator removes ``uid``; every member (the kicked one
-    too) gets a ``kicked`` action. The owner cannot be kicked."""
-    group = svc.group_or_fail(guid)
-    membership = svc.store.membership(guid, actor)
-    if membership is None:
-        raise not_a_member(actor, guid)
-    if membership[0] not in ("admin", "moderator") or uid == group.owner:
-        raise permission_denied(f"The user {actor} cannot remove {uid} from the group {guid}.")
-    audience = svc.store.member_uids(guid)
-    if uid not in audience:
-        raise not_a_member(uid, guid)
-    by, target = svc.user_or_fail(actor), svc.user_or_fail(uid)
-    now = svc.now()
-    with svc.store.transaction():
-        svc.store.remove_member(guid, uid)
-        action = _member_action(svc, by, group, "kicked", now, on=target)
-    svc.fan_out(action, audience, device_id)
-
-
-def _member_action(
-    svc: Service, user: JSON, group: GroupRow, action: str, now: int, on: JSON | None = None
+def member_action(
+    svc: Service,
+    user: JSON,
+    group: GroupRow,
+    action: str,
+    now: int,
+    on: JSON | None = None,
+    extras: JSON | None = None,
 ) -> JSON:
     """Store a ``groupMember`` action: ``by`` the acting user, ``on`` the
     member concerned (the actor for joins and leaves), ``for`` the group —
     the JS SDK passes (actionBy, actionFor) to onGroupMemberJoined/Left and
-    (actionOn, actionBy, actionFor) to onGroupMemberKicked."""
+    (actionOn, actionBy, actionFor) to onGroupMemberKicked/Banned/Unbanned/
+    AddedToGroup; ``extras`` rides in ``data.extras`` (a scope change's
+    ``{"scope": {"old", "new"}}``, the only place ``Action.actionFromJSON``
+    reads it from)."""
     group_entity = svc.group_entity(group)
     user_entity = {"entity": user, "entityType": "user"}
     on_entity = user_entity if on is None else {"entity": on, "entityType": "user"}
+    data: JSON = {
+        "action": action,
+        "entities": {
+            "by": user_entity,
+            "on": on_entity,
+            "for": {"entity": group_entity, "entityType": "group"},
+        },
+    }
+    if extras is not None:
+        data["extras"] = extras
     return svc.store.add_message(
         {
             "conversationId": conversation_id(user["uid"], group.guid, "group"),
@@ -192,14 +228,7 @@ def _member_action(
             "receiverType": "group",
             "category": "action",
             "type": "groupMember",
-            "data": {
-                "action": action,
-                "entities": {
-                    "by": user_entity,
-                    "on": on_entity,
-                    "for": {"entity": group_entity, "entityType": "group"},
-                },
-            },
+            "data": data,
             "sentAt": now,
             "updatedAt": now,
         },

@@ -6,7 +6,8 @@ sender who is a member (``ERR_NOT_A_MEMBER``); a reply's parent must be in the
 same conversation; a message is read by the ends of its direct conversation or
 the current members of its group (``ERR_PERMISSION_DENIED``); only the sender
 edits or deletes, never an action message; a deleted message cannot be edited;
-deleting twice answers the first ``deleted`` action.
+deleting twice answers the first ``deleted`` action; a direct message between
+a blocked pair is refused (``blocking.refuse_blocked_pair``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..params import bad_request, body_metadata, body_object, body_str, body_tag
 from ..store import HistoryQuery, MessagePage, conversation_id
 from ..store.annotations import MEDIA_TYPES
 from . import media, threads
+from .blocking import refuse_blocked_pair
 from .core import JSON, Service, not_a_member, permission_denied
 from .groups import require_membership
 from .mentions import mentions_in
@@ -154,6 +156,7 @@ def post_message(
     draft = read_draft(svc, body, uploads)
     sender_user = svc.user_or_fail(sender)
     receiver_entity = _receiver_entity(svc, sender, draft)
+    refuse_blocked_pair(svc, sender, draft.receiver, draft.receiver_type)
     conversation = conversation_id(sender, draft.receiver, draft.receiver_type)
     parent_id = threads.check_parent(svc, sender, draft.parent if parent is None else parent, conversation)
     mentioned = mentions_in(svc, draft.data.get("text"))

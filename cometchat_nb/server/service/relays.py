@@ -15,18 +15,21 @@ __all__ = ["mark_conversation", "record_receipt", "relay_audience"]
 def relay_audience(svc: Service, uid: str, receiver: str | None, receiver_type: str) -> list[str]:
     """Uids whose sockets get a typing indicator or transient message ``uid``
     sends to ``receiver``: that user, or every member of that group (the sender
-    must be one). The sending socket itself is left out by the caller."""
+    must be one). The sending socket itself is left out by the caller.
+    Nothing reaches a user in a block with ``uid`` (no error: the sender is
+    not told who blocked them)."""
     if not receiver:
         raise bad_request("the frame has no 'receiver'")
+    partners = svc.store.block_partners(uid)
     if receiver_type == "user":
         if not svc.store.user_exists(receiver):
             raise uid_not_found(receiver)
-        return [receiver]
+        return [] if receiver in partners else [receiver]
     svc.group_or_fail(receiver)
     members = svc.store.member_uids(receiver)
     if uid not in members:
         raise not_a_member(uid, receiver)
-    return members
+    return [m for m in members if m not in partners] if partners else members
 
 
 def record_receipt(svc: Service, uid: str, message_id: str, receipt_type: str, device_id: str) -> bool:
@@ -36,7 +39,8 @@ def record_receipt(svc: Service, uid: str, message_id: str, receipt_type: str, d
     ``uid``'s marks in the conversation (:func:`.conversations.reached`).
 
     Returns ``False`` (nothing stored or pushed; the marks still move) for a
-    receipt already recorded.
+    receipt already recorded. A receipt between a blocked pair is stored but
+    not pushed.
     """
     if receipt_type not in ("delivery", "read"):
         raise bad_request("clients may only send 'delivered' and 'read' receipts")
@@ -73,7 +77,8 @@ def record_receipt(svc: Service, uid: str, message_id: str, receipt_type: str, d
         message_sender=author,
         timestamp=now,
     )
-    svc.notifier.push([author], frame_bytes(out))
+    if not any(store.block_between(uid, author)):
+        svc.notifier.push([author], frame_bytes(out))
     conversations.reached(svc, uid, message, kind, device_id)
     return True
 

@@ -6,10 +6,24 @@ from collections.abc import Iterable
 
 from ...errors import ApiError, ErrorCode
 from ..params import body_id
-from ..store import UserFields
+from ..store import UserFields, UserQuery
+from .blocking import annotate
 from .core import JSON, Service, uid_not_found
 
-__all__ = ["UserFields", "add_friends", "create_user", "get_user", "list_users", "update_user"]
+__all__ = [
+    "UserFields",
+    "UserQuery",
+    "add_friends",
+    "create_user",
+    "get_user",
+    "list_users",
+    "update_me",
+    "update_user",
+]
+
+#: Fields ``PUT me`` may change: the profile, not the role ("You cannot update
+#: the user's role with this method", JS SDK docs, updateCurrentUserDetails).
+ME_FIELDS = ("name", "avatar", "link", "statusMessage", "metadata", "tags")
 
 
 def create_user(svc: Service, uid: str, name: str | None = None, fields: UserFields | None = None) -> JSON:
@@ -22,9 +36,11 @@ def create_user(svc: Service, uid: str, name: str | None = None, fields: UserFie
     return user
 
 
-def get_user(svc: Service, uid: str) -> JSON:
-    """Any user may see any user (``ERR_UID_NOT_FOUND``)."""
-    return svc.user_or_fail(uid)
+def get_user(svc: Service, uid: str, viewer: str | None = None) -> JSON:
+    """Any user may see any user (``ERR_UID_NOT_FOUND``); with ``viewer``, marked
+    ``blockedByMe``/``hasBlockedMe`` as they see them."""
+    user = svc.user_or_fail(uid)
+    return annotate(svc, viewer, [user])[0] if viewer is not None else user
 
 
 def update_user(svc: Service, uid: str, changes: JSON) -> JSON:
@@ -36,10 +52,33 @@ def update_user(svc: Service, uid: str, changes: JSON) -> JSON:
 
 
 def list_users(
-    svc: Service, *, limit: int, offset: int, search: str | None, status: str | None
+    svc: Service,
+    *,
+    limit: int,
+    offset: int,
+    search: str | None,
+    status: str | None,
+    viewer: str | None = None,
+    query: UserQuery | None = None,
+    with_tags: bool = True,
 ) -> tuple[list[JSON], int]:
-    """A page of users by name, and how many match (every user may list every user)."""
-    return svc.store.users(limit=limit, offset=offset, search=search, status=status)
+    """A page of users, and how many match (every user may list every user): see
+    ``Store.users`` for the order and ``query``; with ``viewer``, each marked
+    ``blockedByMe``/``hasBlockedMe``; ``with_tags`` false drops their ``tags``."""
+    found, total = svc.store.users(limit=limit, offset=offset, search=search, status=status, query=query)
+    if not with_tags:
+        for user in found:
+            user.pop("tags", None)
+    return (annotate(svc, viewer, found) if viewer is not None else found), total
+
+
+def update_me(svc: Service, uid: str, changes: JSON) -> JSON:
+    """``PUT me`` with profile fields: the keys of :data:`ME_FIELDS` present in
+    ``changes`` (already checked for type) are changed; the role never is."""
+    profile = {k: v for k, v in changes.items() if k in ME_FIELDS}
+    if profile:
+        return update_user(svc, uid, profile)
+    return svc.user_or_fail(uid)
 
 
 def add_friends(svc: Service, uid: str, friends: Iterable[str]) -> JSON:

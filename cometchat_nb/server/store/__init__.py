@@ -1,5 +1,5 @@
 """SQLite storage of the embedded server: users, tokens, groups, members,
-messages, receipts, friends, conversations.
+messages, receipts, friends, conversations, blocked users, banned members.
 
 Contract:
 
@@ -29,9 +29,10 @@ helpers), one module per table group, each a mixin of :class:`Store`:
 passwords), ``messages.py`` (messages, history pages), ``receipts.py``,
 ``reactions.py``, ``media.py`` (uploaded files), ``conversations.py`` (each
 conversation's latest message and each participant's read state, kept by
-triggers); ``annotations.py`` and ``filters.py`` hold what the history filters
-search by and how. A new table group is a new module, one base class below and
-one migration.
+triggers), ``blocks.py`` (blocked users), ``bans.py`` (banned group members);
+``annotations.py`` and ``filters.py`` hold what the history filters search by
+and how. A new table group is a new module, one base class below and one
+migration.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ import os
 import secrets
 import sqlite3
 
+from .bans import BanTables
+from .blocks import DIRECTIONS, BlockTables, Direction
 from .conversations import ConversationQuery, ConversationTables, Participant
 from .filters import HistoryFilters
 from .groups import GroupFields, GroupRow, GroupTables, hash_password, verify_password
@@ -50,11 +53,13 @@ from .migrations import SCHEMA_VERSION, upgrade
 from .reactions import ReactionTables
 from .receipts import ReceiptTables
 from .threads import ThreadTables
-from .users import UserFields, UserTables
+from .users import UserFields, UserQuery, UserTables
 
 __all__ = [
+    "DIRECTIONS",
     "SCHEMA_VERSION",
     "ConversationQuery",
+    "Direction",
     "GroupFields",
     "GroupRow",
     "HistoryFilters",
@@ -64,6 +69,7 @@ __all__ = [
     "Participant",
     "Store",
     "UserFields",
+    "UserQuery",
     "conversation_id",
     "hash_password",
     "new_media_id",
@@ -82,6 +88,8 @@ class Store(
     MediaTables,
     ThreadTables,
     ConversationTables,
+    BlockTables,
+    BanTables,
 ):
     """The server's database (see the module docstring for the contract)."""
 

@@ -181,9 +181,15 @@ class GroupTables(Tables):
         offset: int,
         search: str | None = None,
         joined_only: bool = False,
+        tags: tuple[str, ...] = (),
+        with_tags: bool = True,
     ) -> tuple[list[JSON], int]:
         """Groups ``viewer`` may see (public and password groups, plus private
-        groups they belong to), ordered by name; and how many match."""
+        groups they belong to), ordered by name; and how many match.
+
+        ``tags``: only groups carrying at least one of them; ``with_tags``
+        false leaves ``tags`` out of each group.
+        """
         where = ["(g.type != 'private' OR me.uid IS NOT NULL)"]
         args: list[Any] = [viewer]
         if joined_only:
@@ -191,6 +197,11 @@ class GroupTables(Tables):
         if search:
             where.append("(g.guid LIKE ? ESCAPE '\\' OR g.name LIKE ? ESCAPE '\\')")
             args += [like(search), like(search)]
+        if tags:
+            where.append(
+                f"EXISTS (SELECT 1 FROM json_each(g.tags) t WHERE t.value IN ({','.join('?' * len(tags))}))"
+            )
+            args += list(tags)
         clause = " AND ".join(where)
         base = f"FROM chat_groups g LEFT JOIN members me ON me.guid=g.guid AND me.uid=? WHERE {clause}"
         total = self._db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0]
@@ -204,7 +215,31 @@ class GroupTables(Tables):
             self.group_json(_group_row(r[:11]), members_count=r[13], scope=r[11], joined_at=r[12])
             for r in rows
         ]
+        if not with_tags:
+            for group in out:
+                group.pop("tags", None)
         return out, int(total)
+
+    def update_group(self, guid: str, changes: JSON, now: int) -> None:
+        """Set the given fields (``name``, ``description``, ``icon``, ``metadata``,
+        ``tags``; ``None`` clears all but the name) and ``updatedAt``."""
+        sets: list[str] = ["updated_at=?"]
+        values: list[Any] = [now]
+        for key in ("name", "description", "icon", "metadata", "tags"):
+            if key in changes:
+                value = changes[key]
+                sets.append(f"{key}=?")
+                values.append(dump(value) if key in ("metadata", "tags") else value)
+        self._db.execute(f"UPDATE chat_groups SET {', '.join(sets)} WHERE guid=?", (*values, guid))
+
+    def set_owner(self, guid: str, uid: str, now: int) -> None:
+        self._db.execute("UPDATE chat_groups SET owner=?, updated_at=? WHERE guid=?", (uid, now, guid))
+
+    def delete_group(self, guid: str) -> None:
+        """Remove a group and its memberships (its messages stay, unreachable)."""
+        with self.transaction():
+            self._db.execute("DELETE FROM members WHERE guid=?", (guid,))
+            self._db.execute("DELETE FROM chat_groups WHERE guid=?", (guid,))
 
     # -- members -------------------------------------------------------------
     def add_member(self, guid: str, uid: str, scope: str, now: int) -> bool:
@@ -216,6 +251,11 @@ class GroupTables(Tables):
 
     def remove_member(self, guid: str, uid: str) -> bool:
         return self._db.execute("DELETE FROM members WHERE guid=? AND uid=?", (guid, uid)).rowcount == 1
+
+    def set_scope(self, guid: str, uid: str, scope: str) -> bool:
+        """Change a member's scope; ``False`` if ``uid`` is no member."""
+        cur = self._db.execute("UPDATE members SET scope=? WHERE guid=? AND uid=?", (scope, guid, uid))
+        return cur.rowcount == 1
 
     def membership(self, guid: str, uid: str) -> tuple[str, int] | None:
         """``(scope, joined_at)`` if ``uid`` is a member of ``guid``."""
@@ -233,16 +273,46 @@ class GroupTables(Tables):
     def member_uids(self, guid: str) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT uid FROM members WHERE guid=?", (guid,))]
 
+    def online_members_count(self, guid: str) -> int:
+        """How many members of ``guid`` are online."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM members m JOIN users u ON u.uid=m.uid WHERE m.guid=? AND u.status='online'",
+            (guid,),
+        ).fetchone()
+        return int(row[0])
+
     def members_count(self, guid: str) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM members WHERE guid=?", (guid,)).fetchone()[0])
 
-    def members(self, guid: str, *, limit: int, offset: int) -> tuple[list[JSON], int]:
-        """A page of ``guid``'s members (user fields + scope, joinedAt, guid)."""
+    def members(
+        self,
+        guid: str,
+        *,
+        limit: int,
+        offset: int,
+        search: str | None = None,
+        scopes: tuple[str, ...] = (),
+        status: str | None = None,
+    ) -> tuple[list[JSON], int]:
+        """A page of ``guid``'s members (user fields + scope, joinedAt, guid) in the
+        order they joined, and how many match. Filters: ``search`` (uid or name
+        contains), ``scopes`` (any of), ``status`` (``online``/``offline``)."""
+        where = "m.guid=?"
+        args: list[Any] = [guid]
+        if search:
+            where += " AND (u.uid LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')"
+            args += [like(search), like(search)]
+        if scopes:
+            where += f" AND m.scope IN ({','.join('?' * len(scopes))})"
+            args += list(scopes)
+        if status:
+            where += " AND u.status=?"
+            args.append(status)
+        base = f"FROM members m JOIN users u ON u.uid=m.uid WHERE {where}"
         rows = self._db.execute(
-            f"SELECT {_MEMBER_USER_COLS}, m.scope, m.joined_at"
-            " FROM members m JOIN users u ON u.uid=m.uid WHERE m.guid=?"
+            f"SELECT {_MEMBER_USER_COLS}, m.scope, m.joined_at {base}"
             " ORDER BY m.joined_at, u.uid LIMIT ? OFFSET ?",
-            (guid, limit, offset),
+            (*args, limit, offset),
         ).fetchall()
         out = [
             GroupMember.from_user(
@@ -250,4 +320,6 @@ class GroupTables(Tables):
             ).to_wire()
             for r in rows
         ]
-        return out, self.members_count(guid)
+        if where == "m.guid=?":
+            return out, self.members_count(guid)
+        return out, int(self._db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0])

@@ -43,6 +43,8 @@ class HistoryQuery:
     categories: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     filters: HistoryFilters = field(default_factory=HistoryFilters)
+    #: hideMessagesFromBlockedUsers: leave out what users in a block with this uid sent
+    hide_blocked_for: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +181,12 @@ class MessageTables(Tables):
         more, more_args = filter_sql(query.filters)
         where += more
         args += more_args
+        if query.hide_blocked_for is not None:
+            where.append(
+                "sender NOT IN (SELECT blocked FROM blocked_users WHERE uid=?"
+                " UNION SELECT uid FROM blocked_users WHERE blocked=?)"
+            )
+            args += [query.hide_blocked_for, query.hide_blocked_for]
         clause = " AND ".join(where) or "1=1"
         order = "DESC" if query.affix == "prepend" else "ASC"
         keys = f"updated_at {order}, id {order}" if by_update else f"id {order}"

@@ -173,6 +173,24 @@ CREATE TABLE media(
 CREATE INDEX media_message ON media(message_id);
 """
 
+_BLOCKS_AND_BANS: Final = """
+CREATE TABLE IF NOT EXISTS blocked_users(
+    uid TEXT NOT NULL,
+    blocked TEXT NOT NULL,
+    blocked_at INTEGER NOT NULL,
+    PRIMARY KEY(uid, blocked)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS blocked_users_blocked ON blocked_users(blocked, uid);
+CREATE TABLE IF NOT EXISTS banned_members(
+    guid TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    banned_by TEXT,
+    banned_at INTEGER NOT NULL,
+    PRIMARY KEY(guid, uid)
+) WITHOUT ROWID;
+"""
+
 #: The schema's history, oldest first; a step's version is its position (1-based).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration("users, tokens, friends, groups, members, messages, receipts", _V1_TABLES),
@@ -182,6 +200,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         backfill,
     ),
     Migration(conversations.MIGRATION_NAME, conversations.MIGRATION_SQL, conversations.backfill),
+    Migration("blocked users, banned group members", _BLOCKS_AND_BANS),
 )
 
 #: The version this code brings every database to.

@@ -10,7 +10,7 @@ from typing import Any, Final, Literal
 from ...models import User
 from .base import JSON, Tables, dump, like, load
 
-__all__ = ["USER_COLUMNS", "UserFields", "UserTables", "user_from_row"]
+__all__ = ["USER_COLUMNS", "UserFields", "UserQuery", "UserTables", "user_from_row"]
 
 #: The columns :func:`user_from_row` reads, in its order.
 USER_COLUMNS: Final = (
@@ -51,6 +51,25 @@ class UserFields:
     status_message: str | None = None
     metadata: JSON | None = None
     tags: list[str] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserQuery:
+    """The filters and order of a user list beyond search and status (the
+    ``UsersRequestBuilder`` setters): ``roles``/``uids``/``tags`` keep users
+    matching any of them; ``friends_of`` keeps that user's friends;
+    ``hide_blocked_by`` drops the users that user blocked; ``search_in``
+    names the fields the search looks at; ``sort_by`` is ``"status"`` (online
+    first, then name) or ``"name"``; ``sort_order`` ``"asc"``/``"desc"``."""
+
+    roles: tuple[str, ...] = ()
+    uids: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    friends_of: str | None = None
+    hide_blocked_by: str | None = None
+    search_in: tuple[str, ...] = ("uid", "name")
+    sort_by: str = "status"
+    sort_order: str = "asc"
 
 
 def user_from_row(row: Sequence[Any]) -> JSON:
@@ -132,19 +151,43 @@ class UserTables(Tables):
         offset: int,
         search: str | None = None,
         status: str | None = None,
+        query: UserQuery | None = None,
     ) -> tuple[list[JSON], int]:
-        """A page of users ordered by name, and how many match in total."""
+        """A page of users and how many match in total: online first, then by
+        name, then uid (``query.sort_by == "name"``: by name, then uid), and the
+        other filters of :class:`UserQuery`."""
+        q = query or UserQuery()
         where, args = ["1=1"], []
         if search:
-            where.append("(uid LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')")
-            args += [like(search), like(search)]
+            fields = [f for f in ("uid", "name") if f in q.search_in] or ["uid", "name"]
+            where.append("(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields) + ")")
+            args += [like(search)] * len(fields)
         if status:
             where.append("status=?")
             args.append(status)
+        for column, values in (("role", q.roles), ("uid", q.uids)):
+            if values:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                args += list(values)
+        if q.tags:
+            where.append(
+                f"EXISTS (SELECT 1 FROM json_each(tags) t WHERE t.value IN ({','.join('?' * len(q.tags))}))"
+            )
+            args += list(q.tags)
+        if q.friends_of is not None:
+            where.append("uid IN (SELECT friend FROM friends WHERE uid=?)")
+            args.append(q.friends_of)
+        if q.hide_blocked_by is not None:
+            where.append("uid NOT IN (SELECT blocked FROM blocked_users WHERE uid=?)")
+            args.append(q.hide_blocked_by)
         clause = " AND ".join(where)
+        direction = "DESC" if q.sort_order == "desc" else "ASC"
+        order = f"name COLLATE NOCASE {direction}, uid {direction}"
+        if q.sort_by != "name":
+            order = f"status='online' {'ASC' if direction == 'DESC' else 'DESC'}, {order}"
         total = self._db.execute(f"SELECT COUNT(*) FROM users WHERE {clause}", args).fetchone()[0]
         rows = self._db.execute(
-            f"SELECT {_COLS} FROM users WHERE {clause} ORDER BY name COLLATE NOCASE, uid LIMIT ? OFFSET ?",
+            f"SELECT {_COLS} FROM users WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?",
             (*args, limit, offset),
         ).fetchall()
         return [user_from_row(r) for r in rows], int(total)
@@ -155,6 +198,10 @@ class UserTables(Tables):
     def reset_presence(self) -> int:
         """Mark every user offline (at start-up: no socket survives a restart)."""
         return self._db.execute("UPDATE users SET status='offline' WHERE status!='offline'").rowcount
+
+    def online_count(self) -> int:
+        """How many users are online (have a socket)."""
+        return int(self._db.execute("SELECT COUNT(*) FROM users WHERE status='online'").fetchone()[0])
 
     def user_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM users").fetchone()[0])
