@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__ as __version__
 from .client import CatchupResult as CatchupResult
 from .client import Client as Client
+from .client import Event as Event
 from .client import FileSessionStore as FileSessionStore
 from .client import MemorySessionStore as MemorySessionStore
+from .client import SessionStore as SessionStore
 from .errors import ApiError as ApiError
 from .errors import AuthError as AuthError
 from .errors import CometChatException as CometChatException
@@ -29,23 +31,33 @@ from .errors import TimeoutError as TimeoutError
 from .errors import TransportError as TransportError
 from .listeners import ConnectionListener as ConnectionListener
 from .listeners import GroupListener as GroupListener
+from .listeners import Listener as Listener
 from .listeners import LoginListener as LoginListener
 from .listeners import MessageListener as MessageListener
 from .listeners import UserListener as UserListener
+from .models import CATEGORY as CATEGORY
+from .models import CONNECTION_STATUS as CONNECTION_STATUS
+from .models import GROUP_MEMBER_SCOPE as GROUP_MEMBER_SCOPE
+from .models import GROUP_TYPE as GROUP_TYPE
+from .models import MESSAGE_TYPE as MESSAGE_TYPE
 from .models import RECEIVER_TYPE as RECEIVER_TYPE
 from .models import Action as Action
 from .models import BaseMessage as BaseMessage
+from .models import Call as Call
 from .models import CustomMessage as CustomMessage
 from .models import Group as Group
 from .models import GroupMember as GroupMember
 from .models import MediaMessage as MediaMessage
 from .models import MessageReceipt as MessageReceipt
+from .models import ReactionEvent as ReactionEvent
 from .models import TextMessage as TextMessage
+from .models import TransientMessage as TransientMessage
 from .models import TypingIndicator as TypingIndicator
 from .models import User as User
 from .protocol.states import ConnectionState as ConnectionState
 from .protocol.states import ConnectionStateChange as ConnectionStateChange
 from .sdk import CometChat as CometChat
+from .settings import PRESENCE as PRESENCE
 from .settings import AppSettings as AppSettings
 from .settings import AppSettingsBuilder as AppSettingsBuilder
 
@@ -53,6 +65,12 @@ if TYPE_CHECKING:
     from .server import EmbeddedServer as EmbeddedServer
 
 __all__ = [
+    "CATEGORY",
+    "CONNECTION_STATUS",
+    "GROUP_MEMBER_SCOPE",
+    "GROUP_TYPE",
+    "MESSAGE_TYPE",
+    "PRESENCE",
     "RECEIVER_TYPE",
     "Action",
     "ApiError",
@@ -60,6 +78,7 @@ __all__ = [
     "AppSettingsBuilder",
     "AuthError",
     "BaseMessage",
+    "Call",
     "CatchupResult",
     "Client",
     "CometChat",
@@ -70,11 +89,13 @@ __all__ = [
     "CustomMessage",
     "EmbeddedServer",
     "ErrorCode",
+    "Event",
     "FileSessionStore",
     "Group",
     "GroupListener",
     "GroupMember",
     "InvalidArgumentError",
+    "Listener",
     "LoginListener",
     "MediaMessage",
     "MemorySessionStore",
@@ -82,9 +103,12 @@ __all__ = [
     "MessageReceipt",
     "NotConnectedError",
     "ProtocolError",
+    "ReactionEvent",
+    "SessionStore",
     "StateError",
     "TextMessage",
     "TimeoutError",
+    "TransientMessage",
     "TransportError",
     "TypingIndicator",
     "User",

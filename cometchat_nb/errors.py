@@ -62,6 +62,10 @@ class ErrorCode:
     WRONG_THREAD = "ERR_WRONG_THREAD"
     QUEUE_FULL = "ERR_QUEUE_FULL"
     GAVE_UP = "ERR_RECONNECT_GAVE_UP"
+    INVALID_REGION = "ERR_INVALID_REGION"
+    INVALID_STATE_TRANSITION = "ERR_INVALID_STATE_TRANSITION"
+    TLS_VERIFY = "ERR_TLS_VERIFY"
+    UNKNOWN = "ERR_UNKNOWN"
     # Server side (names as in CometChat's REST API error guide).
     EMPTY_APPID = "AUTH_ERR_EMPTY_APPID"
     INVALID_APPID = "AUTH_ERR_INVALID_APPID"
@@ -127,7 +131,7 @@ class CometChatException(Exception):  # noqa: N818 - CometChat API name
     ``message`` and ``details`` (the JS getters ``getCode()`` etc. work too).
     """
 
-    default_code = "ERR_UNKNOWN"
+    default_code = ErrorCode.UNKNOWN
 
     def __init__(
         self,
@@ -156,18 +160,24 @@ class CometChatException(Exception):  # noqa: N818 - CometChat API name
             out["details"] = self.details
         return out
 
-    # JS-style getters, so ported snippets keep working.
-    def getCode(self) -> str:  # noqa: N802 - CometChat JS API name
+    # the JS SDK's getters (aliased in camelCase below), so ported snippets keep working
+    def get_code(self) -> str:
         return self.code
 
-    def getMessage(self) -> str:  # noqa: N802
+    def get_message(self) -> str:
         return self.message
 
-    def getDetails(self) -> Any:  # noqa: N802
+    def get_details(self) -> Any:
         return self.details
 
-    def getName(self) -> str:  # noqa: N802
+    def get_name(self) -> str:
         return self.name
+
+    # camelCase aliases -------------------------------------------------------------
+    getCode = get_code
+    getMessage = get_message
+    getDetails = get_details
+    getName = get_name
 
 
 class ProtocolError(CometChatException):
@@ -240,7 +250,7 @@ def error_from_wire(obj: Any) -> CometChatException:
     if not isinstance(obj, dict):
         return ProtocolError(f"error envelope is not an object: {short_repr(obj)}")
     code = obj.get("code")
-    code_s = _text(code) if code is not None else "ERR_UNKNOWN"
+    code_s = _text(code) if code is not None else ErrorCode.UNKNOWN
     message = obj.get("message")
     message_s = _text(message) if message is not None else code_s
     cls: type[ApiError] = AuthError if code_s in AUTH_ERROR_CODES else ApiError

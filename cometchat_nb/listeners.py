@@ -25,6 +25,13 @@ Extensions beyond the JS SDK (all optional):
 * ``onCatchupStarted()`` / ``onCatchupFinished(result)`` bracket the delivery
   of messages missed while disconnected;
 * ``onGaveUp(error)`` fires when reconnecting stops for good.
+
+A few events have no listener callback (the JS SDK has none) and reach only
+event sinks such as the notebook's LiveFrame:
+:data:`cometchat_nb.client.routing.SINK_ONLY_EVENTS`.
+
+:data:`LISTENERS` maps each listener *kind* (the first argument of
+:meth:`Client.add_listener <cometchat_nb.client.Client.add_listener>`) to its class.
 """
 
 from __future__ import annotations
@@ -33,15 +40,17 @@ import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from .errors import InvalidArgumentError
+from .errors import ErrorCode, InvalidArgumentError
 
 __all__ = [
+    "LISTENERS",
     "ConnectionListener",
     "GroupListener",
     "Listener",
     "LoginListener",
     "MessageListener",
     "UserListener",
+    "check_listener",
     "snake_case",
 ]
 
@@ -76,7 +85,7 @@ class Listener:
                 raise InvalidArgumentError(
                     f"{type(self).__name__} has no callback {key!r}; valid names: {valid} "
                     "(or their snake_case forms)",
-                    code="ERR_INVALID_PARAMETER",
+                    code=ErrorCode.INVALID_PARAMETER,
                 )
             if fn is None:
                 continue
@@ -171,3 +180,28 @@ class LoginListener(Listener):
     """Login/logout outcomes (``CometChat.LoginListener``)."""
 
     EVENTS = ("loginSuccess", "loginFailure", "logoutSuccess", "logoutFailure")
+
+
+#: Listener kind → its class: the kinds ``add_listener(kind, id, listener)`` takes.
+LISTENERS: dict[str, type[Listener]] = {
+    "connection": ConnectionListener,
+    "message": MessageListener,
+    "user": UserListener,
+    "group": GroupListener,
+    "login": LoginListener,
+}
+
+
+def check_listener(kind: str, listener_id: str, listener: Listener) -> None:
+    """Raise :class:`~cometchat_nb.errors.InvalidArgumentError` unless ``listener`` is a
+    listener of ``kind`` and ``listener_id`` a non-empty string."""
+    expected = LISTENERS.get(kind) if isinstance(kind, str) else None
+    if expected is None:
+        raise InvalidArgumentError(
+            f"unknown listener kind {kind!r}; expected one of {', '.join(LISTENERS)}",
+            code=ErrorCode.INVALID_PARAMETER,
+        )
+    if not isinstance(listener, expected):
+        raise InvalidArgumentError(f"expected a {expected.__name__}, got {type(listener).__name__}")
+    if not isinstance(listener_id, str) or not listener_id:
+        raise InvalidArgumentError("listener id must be a non-empty string")

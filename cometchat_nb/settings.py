@@ -25,7 +25,7 @@ from typing import Final
 
 from .errors import ErrorCode, InvalidArgumentError
 
-__all__ = ["CLOUD_REGIONS", "PRESENCE", "REGIONS", "AppSettings", "AppSettingsBuilder"]
+__all__ = ["CLOUD_REGIONS", "DEFAULTS", "PRESENCE", "REGIONS", "AppSettings", "AppSettingsBuilder"]
 
 CLOUD_REGIONS: Final = ("eu", "us", "in")
 """CometChat's shared cloud regions (``https://{appId}.apiclient-{region}.cometchat.io``)."""
@@ -100,7 +100,7 @@ class AppSettings:
         if self.region not in REGIONS:
             raise InvalidArgumentError(
                 f"region must be one of {', '.join(REGIONS)}, got {self.region!r}",
-                code="ERR_INVALID_REGION",
+                code=ErrorCode.INVALID_REGION,
             )
         if self.presence_subscription not in _PRESENCE_VALUES:
             raise _invalid(
@@ -153,28 +153,43 @@ class AppSettings:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
-    # JS getters --------------------------------------------------------
-    def getRegion(self) -> str:  # noqa: N802
+    # getters of the JS SDK ----------------------------------------------------
+    def get_region(self) -> str:
         return self.region
 
-    def shouldAutoEstablishSocketConnection(self) -> bool:  # noqa: N802
+    def should_auto_establish_socket_connection(self) -> bool:
         return self.auto_establish_socket_connection
 
-    def getSubscriptionType(self) -> str:  # noqa: N802
+    def get_subscription_type(self) -> str:
         return self.presence_subscription
 
-    def getRoles(self) -> list[str]:  # noqa: N802
+    def get_roles(self) -> list[str]:
         return list(self.roles)
 
-    def getClientHost(self) -> str | None:  # noqa: N802
+    def get_client_host(self) -> str | None:
         return self.client_host
 
-    def getAdminHost(self) -> str | None:  # noqa: N802
+    def get_admin_host(self) -> str | None:
         return self.admin_host
+
+    # camelCase aliases -------------------------------------------------------------
+    getRegion = get_region
+    shouldAutoEstablishSocketConnection = should_auto_establish_socket_connection
+    getSubscriptionType = get_subscription_type
+    getRoles = get_roles
+    getClientHost = get_client_host
+    getAdminHost = get_admin_host
+
+
+#: The defaults, read by the builder's knobs (and the notebook's traits): one home each.
+DEFAULTS: Final = AppSettings()
 
 
 class AppSettingsBuilder:
-    """Fluent builder for :class:`AppSettings` (``CometChat.AppSettingsBuilder``)."""
+    """Fluent builder for :class:`AppSettings` (``CometChat.AppSettingsBuilder``).
+
+    A knob's omitted arguments take :data:`DEFAULTS`' values (not the ones set before).
+    """
 
     def __init__(self) -> None:
         self._values: dict[str, object] = {}
@@ -184,11 +199,11 @@ class AppSettingsBuilder:
         return self
 
     # CometChat's own methods -------------------------------------------
-    def subscribePresenceForAllUsers(self) -> AppSettingsBuilder:  # noqa: N802
+    def subscribe_presence_for_all_users(self) -> AppSettingsBuilder:
         """Receive presence of every user."""
         return self._set(presence_subscription=PRESENCE.ALL_USERS, roles=())
 
-    def subscribePresenceForRoles(self, roles: Sequence[str]) -> AppSettingsBuilder:  # noqa: N802
+    def subscribe_presence_for_roles(self, roles: Sequence[str]) -> AppSettingsBuilder:
         """Receive presence of users having one of ``roles``."""
         if isinstance(roles, str):
             raise _invalid("roles must be a list of role names, not one string")
@@ -200,41 +215,43 @@ class AppSettingsBuilder:
             raise _invalid("roles must be a list of role names")
         return self._set(presence_subscription=PRESENCE.ROLES, roles=names)
 
-    def subscribePresenceForFriends(self) -> AppSettingsBuilder:  # noqa: N802
+    def subscribe_presence_for_friends(self) -> AppSettingsBuilder:
         """Receive presence of friends only."""
         return self._set(presence_subscription=PRESENCE.FRIENDS, roles=())
 
-    def setRegion(self, region: str) -> AppSettingsBuilder:  # noqa: N802
+    def set_region(self, region: str) -> AppSettingsBuilder:
         """``eu``, ``us``, ``in`` or ``private`` (lower-cased, as the JS SDK does)."""
         if not isinstance(region, str):
             raise InvalidArgumentError("region must be a string")
         return self._set(region=region.lower())
 
-    def autoEstablishSocketConnection(self, enabled: bool = True) -> AppSettingsBuilder:  # noqa: N802
+    def auto_establish_socket_connection(self, enabled: bool = True) -> AppSettingsBuilder:
         """False: the SDK opens no socket by itself; call ``connect()``/``disconnect()``."""
         return self._set(auto_establish_socket_connection=bool(enabled))
 
-    def overrideClientHost(self, host: str) -> AppSettingsBuilder:  # noqa: N802
+    def override_client_host(self, host: str) -> AppSettingsBuilder:
         """Client-API host: ``host:port[/path]`` (https) or a URL with a scheme."""
         return self._set(client_host=host)
 
-    def overrideAdminHost(self, host: str) -> AppSettingsBuilder:  # noqa: N802
+    def override_admin_host(self, host: str) -> AppSettingsBuilder:
         """Admin-API host: ``host:port[/path]`` (https) or a URL with a scheme."""
         return self._set(admin_host=host)
 
     # connection manager knobs ------------------------------------------
-    def setKeepalive(self, ping_interval: float = 15.0, pong_timeout: float = 3.0) -> AppSettingsBuilder:  # noqa: N802
+    def set_keepalive(
+        self, ping_interval: float = DEFAULTS.ping_interval, pong_timeout: float = DEFAULTS.pong_timeout
+    ) -> AppSettingsBuilder:
         """App-level ping every ``ping_interval`` s; no pong within ``pong_timeout`` s = dead link."""
         return self._set(ping_interval=ping_interval, pong_timeout=pong_timeout)
 
-    def setReconnectBackoff(  # noqa: N802
+    def set_reconnect_backoff(
         self,
-        min_delay: float = 0.5,
-        max_delay: float = 20.0,
-        factor: float = 2.0,
+        min_delay: float = DEFAULTS.reconnect_min_delay,
+        max_delay: float = DEFAULTS.reconnect_max_delay,
+        factor: float = DEFAULTS.reconnect_factor,
         *,
-        suspend_after: float = 120.0,
-        suspended_retry: float = 30.0,
+        suspend_after: float = DEFAULTS.suspend_after,
+        suspended_retry: float = DEFAULTS.suspended_retry,
     ) -> AppSettingsBuilder:
         """Full-jitter backoff between reconnect attempts, and the suspended tier."""
         return self._set(
@@ -245,27 +262,33 @@ class AppSettingsBuilder:
             suspended_retry=suspended_retry,
         )
 
-    def setMaxReconnectAttempts(self, attempts: int | None) -> AppSettingsBuilder:  # noqa: N802
+    def set_max_reconnect_attempts(self, attempts: int | None) -> AppSettingsBuilder:
         """Give up (state FAILED) after this many attempts; None retries forever."""
         return self._set(max_reconnect_attempts=attempts)
 
-    def setTimeouts(self, connect: float = 10.0, request: float = 10.0) -> AppSettingsBuilder:  # noqa: N802
+    def set_timeouts(
+        self, connect: float = DEFAULTS.connect_timeout, request: float = DEFAULTS.request_timeout
+    ) -> AppSettingsBuilder:
         """Socket open+auth timeout and REST request timeout."""
         return self._set(connect_timeout=connect, request_timeout=request)
 
-    def enableCatchUp(  # noqa: N802
-        self, enabled: bool = True, *, page_size: int = 100, max_messages: int = 10_000
+    def enable_catch_up(
+        self,
+        enabled: bool = True,
+        *,
+        page_size: int = DEFAULTS.catch_up_page_size,
+        max_messages: int = DEFAULTS.catch_up_max_messages,
     ) -> AppSettingsBuilder:
         """Fetch messages missed while disconnected and deliver them once (default on)."""
         return self._set(
             catch_up=bool(enabled), catch_up_page_size=page_size, catch_up_max_messages=max_messages
         )
 
-    def setOutboundQueueSize(self, size: int) -> AppSettingsBuilder:  # noqa: N802
+    def set_outbound_queue_size(self, size: int) -> AppSettingsBuilder:
         """How many typing/receipt frames to hold while disconnected (0 = fail at once)."""
         return self._set(outbound_queue_size=size)
 
-    def setVerify(self, verify: bool | str) -> AppSettingsBuilder:  # noqa: N802
+    def set_verify(self, verify: bool | str) -> AppSettingsBuilder:
         """TLS verification: True, False, or the path of a CA bundle (self-signed servers)."""
         return self._set(verify=verify)
 
@@ -273,18 +296,18 @@ class AppSettingsBuilder:
         """The :class:`AppSettings` (validated; raises ``InvalidArgumentError``)."""
         return AppSettings(**self._values)  # type: ignore[arg-type]
 
-    # snake_case twins ----------------------------------------------------
-    subscribe_presence_for_all_users = subscribePresenceForAllUsers
-    subscribe_presence_for_roles = subscribePresenceForRoles
-    subscribe_presence_for_friends = subscribePresenceForFriends
-    set_region = setRegion
-    auto_establish_socket_connection = autoEstablishSocketConnection
-    override_client_host = overrideClientHost
-    override_admin_host = overrideAdminHost
-    set_keepalive = setKeepalive
-    set_reconnect_backoff = setReconnectBackoff
-    set_max_reconnect_attempts = setMaxReconnectAttempts
-    set_timeouts = setTimeouts
-    enable_catch_up = enableCatchUp
-    set_outbound_queue_size = setOutboundQueueSize
-    set_verify = setVerify
+    # camelCase aliases -------------------------------------------------------------
+    subscribePresenceForAllUsers = subscribe_presence_for_all_users
+    subscribePresenceForRoles = subscribe_presence_for_roles
+    subscribePresenceForFriends = subscribe_presence_for_friends
+    setRegion = set_region
+    autoEstablishSocketConnection = auto_establish_socket_connection
+    overrideClientHost = override_client_host
+    overrideAdminHost = override_admin_host
+    setKeepalive = set_keepalive
+    setReconnectBackoff = set_reconnect_backoff
+    setMaxReconnectAttempts = set_max_reconnect_attempts
+    setTimeouts = set_timeouts
+    enableCatchUp = enable_catch_up
+    setOutboundQueueSize = set_outbound_queue_size
+    setVerify = set_verify

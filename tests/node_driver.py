@@ -34,13 +34,12 @@ import pytest
 from cometchat_nb import Client, ConnectionState, MemorySessionStore
 from cometchat_nb.server import EmbeddedServer
 
-from .client.conftest import Recorder, settings_for
+from .support import WAIT, Recorder, settings_for
 
 __all__ = ["JS_DIR", "WAIT", "MakePy", "NodeDriver", "python_clients", "require_node"]
 
 JS_DIR = Path(__file__).parent / "js"
 DRIVER = JS_DIR / "driver.js"
-WAIT = 10.0
 _EXIT_WAIT = 5.0
 
 Event = dict[str, Any]

@@ -12,6 +12,39 @@ import cometchat_nb
 
 NOTEBOOK_PREFIX = "cometchat_nb.notebook"
 
+#: The public parts whose names the package root re-exports (websockets' tests/test_exports.py).
+PUBLIC = (
+    "cometchat_nb.errors",
+    "cometchat_nb.listeners",
+    "cometchat_nb.models",
+    "cometchat_nb.settings",
+    "cometchat_nb.sdk",
+    "cometchat_nb.client",
+    "cometchat_nb.protocol.states",
+    "cometchat_nb.server",
+)
+#: Names of those parts the root leaves out, and why (reach them through their module).
+NOT_AT_THE_ROOT = {
+    # wire plumbing the client and the server share
+    "error_from_wire": "errors",
+    "short_repr": "errors",
+    "message_from_wire": "models",
+    # the listener machinery behind Client.add_listener
+    "LISTENERS": "listeners",
+    "check_listener": "listeners",
+    "snake_case": "listeners",
+    # settings details (the region list, the defaults object)
+    "CLOUD_REGIONS": "settings",
+    "REGIONS": "settings",
+    "DEFAULTS": "settings",
+    # the state machine's table, for the supervisor and its tests
+    "COMETCHAT_STATUS": "protocol.states",
+    "TRANSITIONS": "protocol.states",
+    "check_transition": "protocol.states",
+}
+#: Names the root defines itself.
+ROOT_ONLY = {"__version__", "load_ipython_extension", "unload_ipython_extension"}
+
 
 def _module_names() -> list[str]:
     names = ["cometchat_nb"]
@@ -56,3 +89,14 @@ def test_top_level_api() -> None:
     assert not missing, f"cometchat_nb.__all__ lacks {sorted(missing)}"
     for name in expected:
         assert getattr(cometchat_nb, name) is not None
+
+
+def test_the_root_exports_the_public_parts_and_nothing_else() -> None:
+    union: set[str] = set()
+    for name in PUBLIC:
+        union |= set(importlib.import_module(name).__all__)
+    assert set(NOT_AT_THE_ROOT) <= union, "NOT_AT_THE_ROOT names something no public part exports"
+    assert set(cometchat_nb.__all__) == (union - set(NOT_AT_THE_ROOT)) | ROOT_ONLY
+    for name in union - set(NOT_AT_THE_ROOT):
+        module = next(m for m in PUBLIC if name in importlib.import_module(m).__all__)
+        assert getattr(cometchat_nb, name) is getattr(importlib.import_module(module), name), name

@@ -16,7 +16,7 @@ import pytest
 from cometchat_nb.server import EmbeddedServer
 
 from .node_driver import NodeDriver, require_node
-from .server.helpers import Rest
+from .support.raw import Rest
 
 pytestmark = pytest.mark.node
 

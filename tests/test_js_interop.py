@@ -16,8 +16,8 @@ import pytest
 from cometchat_nb import CustomMessage, TextMessage, TypingIndicator
 from cometchat_nb.server import EmbeddedServer
 
-from .client.conftest import Recorder
 from .node_driver import WAIT, MakePy, NodeDriver, python_clients, require_node
+from .support import Recorder
 
 pytestmark = pytest.mark.node
 

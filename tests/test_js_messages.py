@@ -21,7 +21,7 @@ from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
 from .node_driver import MakePy, NodeDriver, python_clients, require_node
-from .server.helpers import Login, Rest, data, error_code
+from .support.raw import Login, Rest, data, error_code
 
 pytestmark = pytest.mark.node
 

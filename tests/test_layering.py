@@ -5,7 +5,7 @@
 each other; ``protocol`` imports the standard library only (no asyncio, no I/O
 libraries); ``import cometchat_nb`` pulls in neither pandas, ipywidgets nor IPython.
 
-Inside the parts: the modules of ``notebook/`` and ``client/`` import each other in
+Inside the parts: the modules of ``notebook/``, ``client/``, ``models/`` and ``sdk/`` import each other in
 the order of :data:`ORDER` (a module imports only modules of an earlier tier), and
 nothing in ``server/`` imports its entry points (``embedded``, ``cli``, ``__main__``).
 No module imports another in a cycle, counting imports made inside functions (lazy)
@@ -79,16 +79,30 @@ ORDER: dict[str, list[set[str]]] = {
         {"__init__"},
     ],
     "client": [
-        {"connection", "dispatch", "http", "requests", "store"},
-        {"supervisor"},
+        {"connection", "dispatch", "http", "store", "delivery", "requests.base"},
+        {"supervisor", "routing", "requests.messages", "requests.users", "requests.groups"},
+        {"catchup", "outbound", "persist", "requests.__init__"},
+        {"api.base"},
+        {"api.connection", "api.listeners", "api.messages", "api.transient", "api.users", "api.groups"},
+        {"api.__init__"},
         {"client"},
+        {"__init__"},
+    ],
+    "models": [{"constants"}, {"_wire"}, {"users"}, {"messages"}, {"events"}, {"__init__"}],
+    "sdk": [
+        {"state"},
+        {"requests"},
+        {"namespace", "core", "messages", "transient", "users", "groups"},
         {"__init__"},
     ],
     # being split: the domain modules are free among themselves; the entry points come last
     "server": [{ANY}, {"embedded"}, {"cli", "__init__"}, {"__main__"}],
 }
 # modules whose code (and everything it imports from cometchat_nb) needs none of these
+SANS_IO = ("asyncio", "threading", "socket", "ssl", "time", "httpx", "websockets", "picows", "aiohttp")
 PURE = {
+    "client.delivery": SANS_IO,
+    "client.routing": SANS_IO,
     "notebook.rows": ("pandas", "pyarrow", "numpy", "ipywidgets", "IPython", "matplotlib"),
     "notebook.secrets": HEAVY,
     "notebook.config": HEAVY,

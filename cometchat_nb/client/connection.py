@@ -628,7 +628,7 @@ def _open_error(exc: BaseException, url: str, open_timeout: float) -> BaseExcept
         return TransportError(
             f"TLS certificate of {url} is not trusted ({exc.verify_message}); "
             "pass the server's CA file with AppSettingsBuilder().setVerify(path)",
-            code="ERR_TLS_VERIFY",
+            code=ErrorCode.TLS_VERIFY,
         )
     if isinstance(exc, (OSError, picows.WSError, ProxyError, EOFError)):
         return TransportError(

@@ -50,13 +50,13 @@ import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from ..listeners import Listener
+from ..listeners import LISTENERS, Listener
 
 __all__ = ["LISTENER_KINDS", "Dispatcher", "Event", "Sink"]
 
 log = logging.getLogger(__name__)
 
-LISTENER_KINDS = ("connection", "message", "user", "group", "login")
+LISTENER_KINDS = tuple(LISTENERS)
 
 
 class Event(NamedTuple):

@@ -4,8 +4,9 @@
 alive while the app *wants* a socket (:meth:`start`), and none after
 :meth:`stop`. Its policy is two injectable pure functions (design.md §5.5):
 
-* ``backoff(attempt) -> seconds`` — default full jitter 0.5 s → 20 s
-  (:func:`cometchat_nb.protocol.retry.full_jitter`); tests inject ``lambda n: 0``;
+* ``backoff(attempt) -> seconds`` — default full jitter between the settings'
+  ``reconnect_min_delay`` and ``reconnect_max_delay``
+  (:meth:`cometchat_nb.protocol.retry.BackoffPolicy.delay`); tests inject ``lambda n: 0``;
 * ``is_retryable(exc) -> bool`` — default :func:`default_is_retryable`:
   credentials refused, bad TLS configuration and invalid URLs are terminal;
   network trouble, timeouts and server restarts are retried.
@@ -39,15 +40,13 @@ __all__ = ["Supervisor", "default_is_retryable"]
 
 log = logging.getLogger(__name__)
 
-S = ConnectionState
-
 
 def default_is_retryable(exc: BaseException) -> bool:
     """Retry network trouble and server-side restarts; never retry refused credentials."""
     if isinstance(exc, (AuthError, InvalidArgumentError, StateError, ssl.SSLCertVerificationError)):
         return False
     if isinstance(exc, CometChatException):
-        return exc.code != "ERR_TLS_VERIFY"
+        return exc.code != ErrorCode.TLS_VERIFY
     return isinstance(exc, (OSError, TimeoutError))
 
 
@@ -75,7 +74,7 @@ class Supervisor:
         self._is_retryable = is_retryable
         self._refresh = refresh_credentials
         self._on_failure = on_failure
-        self.state = S.INITIALIZED
+        self.state = ConnectionState.INITIALIZED
         self.since = time.time()
         self.attempt = 0
         self.retry_in: float | None = None
@@ -108,7 +107,7 @@ class Supervisor:
                 self._wake.set()  # cut a backoff wait short
                 return
             # report "connecting" now, so callers waiting for a result never see the old state
-            self._set(S.CONNECTING, attempt=1, reason="connect requested")
+            self._set(ConnectionState.CONNECTING, attempt=1, reason="connect requested")
             self._task = asyncio.get_running_loop().create_task(self._run(), name="cometchat-supervisor")
 
     async def stop(
@@ -127,11 +126,12 @@ class Supervisor:
             task, self._task = self._task, None
             idle = task is None or task.done()
             if idle and (
-                self.state in (S.INITIALIZED, S.CLOSED) or (error is None and self.state is S.FAILED)
+                self.state in (ConnectionState.INITIALIZED, ConnectionState.CLOSED)
+                or (error is None and self.state is ConnectionState.FAILED)
             ):
                 return
-            if self.state not in (S.CLOSING, S.CLOSED, S.FAILED):
-                self._set(S.CLOSING, reason=reason)
+            if self.state not in (ConnectionState.CLOSING, ConnectionState.CLOSED, ConnectionState.FAILED):
+                self._set(ConnectionState.CLOSING, reason=reason)
             conn = self.connection
             if conn is not None:
                 await conn.close(code, "User logged out")
@@ -142,10 +142,10 @@ class Supervisor:
             self.connection = None
             self.retry_in = None
             if error is not None:
-                if self.state is not S.FAILED:
+                if self.state is not ConnectionState.FAILED:
                     self._fail(error, 0)
-            elif self.state is not S.CLOSED:
-                self._set(S.CLOSED, reason=reason)
+            elif self.state is not ConnectionState.CLOSED:
+                self._set(ConnectionState.CLOSED, reason=reason)
 
     async def wait_for(self, states: set[ConnectionState], timeout: float | None) -> ConnectionState:
         """Wait until the state is one of ``states``; returns it (raises builtin TimeoutError)."""
@@ -162,8 +162,8 @@ class Supervisor:
         refreshed = False
         while self._want:
             attempt += 1
-            if self.state is not S.CONNECTING:
-                self._set(S.CONNECTING, attempt=attempt, reason="opening the web-socket")
+            if self.state is not ConnectionState.CONNECTING:
+                self._set(ConnectionState.CONNECTING, attempt=attempt, reason="opening the web-socket")
             try:
                 conn = await self._open()
             except asyncio.CancelledError:
@@ -202,7 +202,7 @@ class Supervisor:
                 delay = self._policy.suspended_retry if suspended else self._backoff(attempt)
                 self.last_error = exc
                 self._set(
-                    S.SUSPENDED if suspended else S.DISCONNECTED,
+                    ConnectionState.SUSPENDED if suspended else ConnectionState.DISCONNECTED,
                     reason=str(exc),
                     code=getattr(exc, "code", type(exc).__name__),
                     attempt=attempt,
@@ -220,7 +220,7 @@ class Supervisor:
             attempt = 0
             outage_started = None
             refreshed = False
-            self._set(S.CONNECTED, reason="authenticated")
+            self._set(ConnectionState.CONNECTED, reason="authenticated")
             self._on_connected(conn)
             info = await asyncio.shield(conn.closed)
             self.connection = None
@@ -245,7 +245,7 @@ class Supervisor:
                 self._fail(failure, 0)
                 return
             outage_started = time.monotonic()
-            if self.state is S.CONNECTED:  # else _link_lost reported the drop already
+            if self.state is ConnectionState.CONNECTED:  # else _link_lost reported the drop already
                 self._report_drop(info)
             await self._sleep(self.retry_in or 0.0)
 
@@ -255,7 +255,7 @@ class Supervisor:
         left to the loop, which refreshes credentials or fails."""
         if (
             conn is self.connection
-            and self.state is S.CONNECTED
+            and self.state is ConnectionState.CONNECTED
             and self._want
             and not CloseCode.is_terminal(info.code)
         ):
@@ -263,7 +263,7 @@ class Supervisor:
 
     def _report_drop(self, info: CloseInfo) -> None:
         self._set(
-            S.DISCONNECTED,
+            ConnectionState.DISCONNECTED,
             reason=info.reason,
             code=str(info.code),
             attempt=0,
@@ -284,7 +284,7 @@ class Supervisor:
         self._want = False
         self.last_error = exc
         self._set(
-            S.FAILED,
+            ConnectionState.FAILED,
             reason=str(exc),
             code=getattr(exc, "code", type(exc).__name__),
             attempt=attempt,

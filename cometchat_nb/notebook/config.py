@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..errors import ErrorCode, InvalidArgumentError
-from ..settings import CLOUD_REGIONS, AppSettings
+from ..settings import CLOUD_REGIONS, DEFAULTS
 from .secrets import remember_secret
 
 __all__ = [
@@ -58,7 +58,7 @@ PRESENCE_CHOICES: Final = ("all", "roles", "friends", "none")
 AUTH_KEY_ENV: Final = "COMETCHAT_AUTH_KEY"
 CONFIG_ENV: Final = "COMETCHAT_NB_CONFIG"
 
-APP_DEFAULTS: Final = AppSettings()
+APP_DEFAULTS: Final = DEFAULTS
 """The SDK's defaults (connect timeout, reconnect delays …), for the magics' traits."""
 
 DEFAULT_MAX_ROWS: Final = 100_000
@@ -100,7 +100,7 @@ def check_region(value: str | None) -> str:
     region = (value or "").strip().lower()
     if region not in REGIONS:
         raise _invalid(
-            f"unknown region {region!r}: choose one of {', '.join(REGIONS)}", code="ERR_INVALID_REGION"
+            f"unknown region {region!r}: choose one of {', '.join(REGIONS)}", code=ErrorCode.INVALID_REGION
         )
     return region
 

@@ -79,7 +79,7 @@ from typing import Any, Final
 
 import orjson
 
-from ..client.client import CatchupResult
+from ..client.catchup import CatchupResult
 from ..client.dispatch import Event
 from ..errors import CometChatException
 from ..listeners import snake_case

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, Final, Literal
 
-from ..errors import ProtocolError, short_repr
+from ..errors import ErrorCode, ProtocolError, short_repr
 from ..models import (
     Action,
     BaseMessage,
@@ -651,7 +651,7 @@ def _decode_object(obj: Any, source: str) -> Frame:
     if frame_type == "error":
         body = _body(obj, "error")
         return ErrorFrame(
-            code=_s(body, "code") or "ERR_UNKNOWN", message=_s(body, "message") or "", **_env(obj)
+            code=_s(body, "code") or ErrorCode.UNKNOWN, message=_s(body, "message") or "", **_env(obj)
         )
     raw_body = obj.get("body")
     return UnknownFrame(

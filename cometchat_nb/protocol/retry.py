@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import AUTH_ERROR_CODES
+from ..settings import DEFAULTS, AppSettings
 from .frames import CloseCode
 
 __all__ = ["BackoffPolicy", "full_jitter", "is_retryable_close", "is_retryable_code"]
@@ -21,9 +22,9 @@ __all__ = ["BackoffPolicy", "full_jitter", "is_retryable_close", "is_retryable_c
 def full_jitter(
     attempt: int,
     *,
-    min_delay: float = 0.5,
-    max_delay: float = 20.0,
-    factor: float = 2.0,
+    min_delay: float = DEFAULTS.reconnect_min_delay,
+    max_delay: float = DEFAULTS.reconnect_max_delay,
+    factor: float = DEFAULTS.reconnect_factor,
     rand: Callable[[], float] = random.random,
 ) -> float:
     """Delay before retry number ``attempt`` (1-based), "full jitter" style.
@@ -52,14 +53,30 @@ class BackoffPolicy:
     client moves to SUSPENDED and retries every ``suspended_retry`` seconds.
     ``max_attempts=None`` retries forever; otherwise the client gives up
     (state FAILED, code ``ERR_RECONNECT_GAVE_UP``) after that many attempts.
+
+    Every field is required: the defaults live on
+    :class:`~cometchat_nb.settings.AppSettings` (``reconnect_*``,
+    ``suspend_after`` …), and :meth:`from_settings` is the one mapping.
     """
 
-    min_delay: float = 0.5
-    max_delay: float = 20.0
-    factor: float = 2.0
-    suspend_after: float = 120.0
-    suspended_retry: float = 30.0
-    max_attempts: int | None = None
+    min_delay: float
+    max_delay: float
+    factor: float
+    suspend_after: float
+    suspended_retry: float
+    max_attempts: int | None
+
+    @classmethod
+    def from_settings(cls, settings: AppSettings) -> BackoffPolicy:
+        """The policy ``settings`` describe (what a :class:`~cometchat_nb.client.Client` uses)."""
+        return cls(
+            min_delay=settings.reconnect_min_delay,
+            max_delay=settings.reconnect_max_delay,
+            factor=settings.reconnect_factor,
+            suspend_after=settings.suspend_after,
+            suspended_retry=settings.suspended_retry,
+            max_attempts=settings.max_reconnect_attempts,
+        )
 
     def delay(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
         return full_jitter(

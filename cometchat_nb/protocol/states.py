@@ -29,7 +29,7 @@ import enum
 from dataclasses import dataclass
 from typing import Final
 
-from ..errors import StateError
+from ..errors import ErrorCode, StateError
 
 __all__ = [
     "COMETCHAT_STATUS",
@@ -93,7 +93,7 @@ def check_transition(current: ConnectionState, new: ConnectionState) -> None:
     if new not in TRANSITIONS[current]:
         raise StateError(
             f"Cannot move the connection from {current.value!r} to {new.value!r}.",
-            code="ERR_INVALID_STATE_TRANSITION",
+            code=ErrorCode.INVALID_STATE_TRANSITION,
         )
 
 

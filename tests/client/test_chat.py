@@ -20,16 +20,14 @@ from cometchat_nb import (
 from cometchat_nb.errors import ApiError, ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, Recorder, settings_for
-
-S = ConnectionState
+from ..support import WAIT, MakeClient, Recorder, settings_for
 
 
 async def pair(make_client: MakeClient) -> tuple[Client, Recorder, Client, Recorder]:
     alice, arec = await make_client("superhero1")
     bob, brec = await make_client("superhero2")
     for c in (alice, bob):
-        await c.wait_for_state(S.CONNECTED, timeout=WAIT)
+        await c.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
         await c.wait_for_catchup()
     return alice, arec, bob, brec
 
@@ -75,7 +73,7 @@ async def test_typing_and_receipts_flow_over_the_socket(make_client: MakeClient)
 
 async def test_presence_online_and_offline(make_client: MakeClient) -> None:
     alice, arec = await make_client("superhero1")
-    await alice.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await alice.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     carol, _ = await make_client("superhero3")
     online = await arec.wait(lambda r: any(u.uid == "superhero3" for u in r.args("onUserOnline")))
     del online
@@ -152,9 +150,9 @@ async def test_typing_while_disconnected_is_queued_and_flushed(make_client: Make
 async def test_send_works_over_rest_while_socket_is_down(make_client: MakeClient) -> None:
     alice, _ = await make_client("superhero1", manual=True)
     bob, brec = await make_client("superhero2")
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     await bob.wait_for_catchup()
-    assert alice.connection_state is S.INITIALIZED
+    assert alice.connection_state is ConnectionState.INITIALIZED
     await alice.send_message(TextMessage("superhero2", "no socket needed", "user"))
     await brec.wait_for("onTextMessageReceived")
 
@@ -197,7 +195,7 @@ async def test_users_status_filter_sends_the_clouds_values(server: EmbeddedServe
     try:
         await client.init()
         await client.login("superhero1", server.auth_key)
-        await client.wait_for_state(S.CONNECTED, timeout=WAIT)
+        await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
         for word, wire, online in (("online", "available", True), ("offline", "offline", False)):
             users = await client.users_request().setStatus(word).build().fetch_next()
             (url,) = [u for u in transport.urls if u.path == "/v3.0/users"][-1:]

@@ -23,7 +23,7 @@ from cometchat_nb import (
 from cometchat_nb.client.dispatch import Dispatcher
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, settings_for
+from ..support import WAIT, settings_for
 
 
 def client_sockets_to(port: int) -> list[str]:
@@ -152,16 +152,16 @@ async def test_a_late_background_save_never_overwrites_a_newer_state(server: Emb
     client = Client(server.app_id, settings_for(server, manual=True), store=store, backoff=lambda n: 0)
     try:
         await client.login("superhero1", server.auth_key)
-        stale = client._snapshot()  # what a background save took, before the state moved on
-        client._last_id += 1
-        client._persist_now()
-        client._write_session(*stale)  # ... and that save finishing late
+        stale = client._saver.snapshot()  # what a background save took, before the state moved on
+        client._ledger.last_id += 1
+        client._saver.save_now()
+        client._saver.write(*stale)  # ... and that save finishing late
         saved = store.load()
-        assert saved is not None and saved["lastMessageId"] == client._last_id
+        assert saved is not None and saved["lastMessageId"] == client._ledger.last_id
 
-        stale = client._snapshot()
+        stale = client._saver.snapshot()
         await client.logout()
-        client._write_session(*stale)
+        client._saver.write(*stale)
         assert not (store.load() or {}).get("authToken"), "a late save brought the session back after logout"
     finally:
         await client.close()

@@ -17,9 +17,7 @@ from cometchat_nb import (
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, settings_for
-
-S = ConnectionState
+from ..support import WAIT, MakeClient, settings_for
 
 
 def text_ids(rec_args: list[object]) -> list[str]:
@@ -30,7 +28,7 @@ async def test_default_flow_login_opens_socket_and_messages_arrive(
     server: EmbeddedServer, make_client: MakeClient
 ) -> None:
     bob, bob_rec = await make_client("superhero2")
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     assert bob.get_connection_status() == "connected"
     assert bob.get_logged_in_user() is not None
     assert bob.get_logged_in_user().getUid() == "superhero2"  # type: ignore[union-attr]
@@ -46,7 +44,7 @@ async def test_default_flow_login_opens_socket_and_messages_arrive(
     assert bob_rec.names()[:4] == ["loginSuccess", "inConnecting", "onStateChange", "onConnected"]
     await bob.logout()
     assert bob.get_logged_in_user() is None
-    assert bob.connection_state is S.CLOSED
+    assert bob.connection_state is ConnectionState.CLOSED
     await bob_rec.wait_for("logoutSuccess")
 
 
@@ -56,7 +54,7 @@ async def test_connect_without_login_raises_clear_error(make_client: MakeClient)
         await client.connect()
     assert info.value.code == ErrorCode.USER_NOT_LOGGED_IN
     assert "login()" in info.value.message
-    assert client.connection_state is S.INITIALIZED
+    assert client.connection_state is ConnectionState.INITIALIZED
 
 
 async def test_manual_flow_connect_disconnect_catchup_exactly_once(
@@ -64,7 +62,7 @@ async def test_manual_flow_connect_disconnect_catchup_exactly_once(
 ) -> None:
     bob, rec = await make_client("superhero2", manual=True)
     # manual mode: login opens nothing
-    assert bob.connection_state is S.INITIALIZED
+    assert bob.connection_state is ConnectionState.INITIALIZED
     assert server.connection_count("superhero2") == 0
 
     await bob.connect()
@@ -77,7 +75,7 @@ async def test_manual_flow_connect_disconnect_catchup_exactly_once(
     await bob.disconnect()
     # truthful status: disconnected, and onDisconnected fired (the JS SDK does neither)
     assert bob.get_connection_status() == "disconnected"
-    assert bob.connection_state is S.CLOSED
+    assert bob.connection_state is ConnectionState.CLOSED
     await rec.wait_for("onDisconnected")
     assert server.connection_count("superhero2") == 0
 
@@ -95,7 +93,7 @@ async def test_manual_flow_connect_disconnect_catchup_exactly_once(
     await bob.connect()
     await bob.disconnect()
     await bob.disconnect()
-    assert bob.connection_state is S.CLOSED
+    assert bob.connection_state is ConnectionState.CLOSED
 
 
 async def test_init_restores_session_auto_mode_reconnects_and_catches_up(
@@ -103,7 +101,7 @@ async def test_init_restores_session_auto_mode_reconnects_and_catches_up(
 ) -> None:
     store = MemorySessionStore()
     first, _ = await make_client("superhero2", store=store)
-    await first.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await first.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     await first.wait_for_catchup()
     server.send_message("superhero1", "superhero2", "seen by the first run")
     await first.close()  # the app stops; the session stays saved
@@ -111,7 +109,7 @@ async def test_init_restores_session_auto_mode_reconnects_and_catches_up(
     missed = server.send_message("superhero1", "superhero2", "sent while the app was closed")["id"]
     second, rec = await make_client(None, store=store)  # init() restores
     assert second.get_logged_in_user() is not None
-    await second.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await second.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     await second.wait_for_catchup()
     got = await rec.wait_for("onTextMessageReceived")
     assert [m.id for m in got] == [missed]
@@ -126,7 +124,7 @@ async def test_init_restore_manual_mode_opens_nothing_until_connect(
     await first.close()
     second, rec = await make_client(None, store=store, manual=True)
     assert second.get_logged_in_user().uid == "superhero3"  # type: ignore[union-attr]
-    assert second.connection_state is S.INITIALIZED
+    assert second.connection_state is ConnectionState.INITIALIZED
     assert server.connection_count("superhero3") == 0
     await second.connect()
     assert server.connection_count("superhero3") == 1
@@ -139,7 +137,7 @@ async def test_server_drops_reconnect_zero_lost_zero_duplicated(
     server: EmbeddedServer, make_client: MakeClient
 ) -> None:
     bob, rec = await make_client("superhero2")
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     await bob.wait_for_catchup()
     sent: list[str] = []
     for round_ in range(5):
@@ -148,7 +146,7 @@ async def test_server_drops_reconnect_zero_lost_zero_duplicated(
             if i == 10:
                 assert server.drop_all_sockets() == 1  # mid-stream, code 4000: reconnect
         await rec.wait(lambda r, n=round_ + 1: r.count("onDisconnected") >= n)
-        await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     await rec.wait(lambda r: r.count("onTextMessageReceived") >= len(sent))
     await bob.wait_for_catchup()
     bob.wait_listeners_idle()
@@ -156,7 +154,7 @@ async def test_server_drops_reconnect_zero_lost_zero_duplicated(
     assert sorted(got, key=int) == sent, "lost or duplicated messages"
     assert len(got) == len(set(got))
     # every drop was reported truthfully with its close code, then reconnected
-    drops = [c for c in bob.state_log if c.current is S.DISCONNECTED]
+    drops = [c for c in bob.state_log if c.current is ConnectionState.DISCONNECTED]
     assert len(drops) >= 5
     assert all(c.reason_code == "4000" and c.retry_in == 0 for c in drops)
     assert bob.status()["reconnects"] >= 5
@@ -166,15 +164,16 @@ async def test_stalled_pongs_are_detected_and_the_link_rebuilt(
     server: EmbeddedServer, make_client: MakeClient
 ) -> None:
     bob, rec = await make_client("superhero2", ping_interval=0.05, pong_timeout=0.1)
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     server.stall_pongs(True)
     await rec.wait(
-        lambda r: any(e.args[0].current is S.DISCONNECTED for e in r.named("onStateChange")), timeout=WAIT
+        lambda r: any(e.args[0].current is ConnectionState.DISCONNECTED for e in r.named("onStateChange")),
+        timeout=WAIT,
     )
-    drop = next(c for c in bob.state_log if c.current is S.DISCONNECTED)
+    drop = next(c for c in bob.state_log if c.current is ConnectionState.DISCONNECTED)
     assert "pong" in (drop.reason or "")
     server.stall_pongs(False)
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     await bob.wait_for_catchup()
     server.send_message("superhero1", "superhero2", "after the dead link")
     await rec.wait_for("onTextMessageReceived")
@@ -190,7 +189,7 @@ async def test_wrong_auth_key_fails_login_without_retrying(
     assert "not-the-key" not in str(info.value)
     await rec.wait_for("loginFailure")
     assert client.get_logged_in_user() is None
-    assert client.connection_state is S.INITIALIZED
+    assert client.connection_state is ConnectionState.INITIALIZED
 
 
 async def test_unknown_uid_and_bad_token(server: EmbeddedServer, make_client: MakeClient) -> None:
@@ -207,13 +206,13 @@ async def test_revoked_token_while_connected_is_terminal_no_retry_storm(
     server: EmbeddedServer, make_client: MakeClient
 ) -> None:
     bob, rec = await make_client("superhero2")
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     server.revoke_tokens("superhero2")
-    state = await bob.wait_for_state(S.FAILED, timeout=WAIT)
-    assert state is S.FAILED
+    state = await bob.wait_for_state(ConnectionState.FAILED, timeout=WAIT)
+    assert state is ConnectionState.FAILED
     failed = bob.state_log[-1]
-    assert failed.current is S.FAILED and failed.reason_code == ErrorCode.AUTH_TOKEN_NOT_FOUND
-    attempts = sum(1 for c in bob.state_log if c.current is S.CONNECTING)
+    assert failed.current is ConnectionState.FAILED and failed.reason_code == ErrorCode.AUTH_TOKEN_NOT_FOUND
+    attempts = sum(1 for c in bob.state_log if c.current is ConnectionState.CONNECTING)
     assert attempts <= 2, "auth failures must not be retried"
     # the server forgot our token: the session is dropped, as the JS SDK does
     await rec.wait_for("logoutSuccess")
@@ -227,9 +226,9 @@ async def test_refused_auths_are_retried_then_connect(
     bob, _ = await make_client("superhero2", manual=True)
     server.refuse_next_auths(3)
     await bob.connect()
-    attempts = [c.attempt for c in bob.state_log if c.current is S.CONNECTING]
+    attempts = [c.attempt for c in bob.state_log if c.current is ConnectionState.CONNECTING]
     assert attempts[-1] == 4
-    disconnected = [c for c in bob.state_log if c.current is S.DISCONNECTED]
+    disconnected = [c for c in bob.state_log if c.current is ConnectionState.DISCONNECTED]
     assert len(disconnected) == 3 and all(c.retry_in == 0 for c in disconnected)
 
 
@@ -249,8 +248,8 @@ async def test_give_up_after_max_attempts_signals_and_raises(
             with pytest.raises(Exception) as info:
                 await client.connect(timeout=WAIT)
             assert getattr(info.value, "code", None) == ErrorCode.GAVE_UP
-            assert client.connection_state is S.FAILED
-            assert [c.attempt for c in client.state_log if c.current is S.CONNECTING][-1] == 3
+            assert client.connection_state is ConnectionState.FAILED
+            assert [c.attempt for c in client.state_log if c.current is ConnectionState.CONNECTING][-1] == 3
         finally:
             await client.close()
 
@@ -264,7 +263,7 @@ async def test_status_snapshot_and_state_payload(server: EmbeddedServer, make_cl
     assert status["state"] == "connected" and status["status"] == "connected"
     await rec.wait(lambda r: r.count("onStateChange") >= 2)
     changes = [e.args[0] for e in rec.named("onStateChange")]
-    assert [c.current for c in changes][:2] == [S.CONNECTING, S.CONNECTED]
+    assert [c.current for c in changes][:2] == [ConnectionState.CONNECTING, ConnectionState.CONNECTED]
     assert changes[0].attempt == 1 and changes[0].reason
 
 
@@ -312,7 +311,7 @@ async def test_listeners_run_off_the_reader_isolated_and_async_awaited(
     bob.add_message_listener("broken", MessageListener(onTextMessageReceived=broken))
     bob.add_message_listener("good", MessageListener(on_text_message_received=good))
     bob.add_message_listener("coro", MessageListener(onTextMessageReceived=coro))
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     await bob.wait_for_catchup()
     server.send_message("superhero1", "superhero2", "x")
     await rec.wait_for("onTextMessageReceived")

@@ -14,9 +14,7 @@ from cometchat_nb.client.dispatch import Dispatcher, Event
 from cometchat_nb.notebook.live_frame import LiveFrame
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, Recorder, settings_for
-
-S = ConnectionState
+from ..support import WAIT, MakeClient, Recorder, settings_for
 
 
 class ThreadRecorder:
@@ -126,7 +124,7 @@ async def test_liveframe_on_a_real_client_fills_on_the_loop_without_the_dispatch
     try:
         await client.init()
         await client.login("superhero1", server.auth_key)
-        await client.wait_for_state(S.CONNECTED, timeout=WAIT)
+        await client.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
         await client.wait_for_catchup()
         for i in range(20):
             await sender.send_message(TextMessage("superhero1", f"m{i}", "user"))

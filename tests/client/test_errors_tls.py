@@ -22,9 +22,7 @@ from cometchat_nb import (
 from cometchat_nb.errors import ErrorCode, InvalidArgumentError
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, MakeClient, settings_for
-
-S = ConnectionState
+from ..support import WAIT, MakeClient, settings_for
 
 
 async def test_wrong_app_id_is_refused(server: EmbeddedServer) -> None:
@@ -70,14 +68,14 @@ async def test_malformed_frames_are_dropped_and_the_socket_kept(
     server: EmbeddedServer, make_client: MakeClient
 ) -> None:
     bob, rec = await make_client("superhero2")
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=WAIT)
     await bob.wait_for_catchup()
     garbage = ["not json", "[1,2]", '{"type":"message","body":{}}', '{"type":"presence","body":"x"}', "{}"]
     assert server.push_frames("superhero2", garbage) == 1
     server.send_message("superhero1", "superhero2", "still here")
     (msg,) = await rec.wait_for("onTextMessageReceived")
     assert msg.getText() == "still here"
-    assert bob.connection_state is S.CONNECTED
+    assert bob.connection_state is ConnectionState.CONNECTED
     assert bob._supervisor.connection is not None and bob._supervisor.connection.bad_frames == len(garbage)
 
 

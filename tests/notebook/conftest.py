@@ -21,8 +21,6 @@ from cometchat_nb.notebook import ControlPanel, session
 from cometchat_nb.notebook.config import DEFAULT_MAX_ROWS, DEFAULT_UI_HZ
 from cometchat_nb.notebook.kernel import KERNEL_SWITCH_INTERVAL
 
-WAIT = 10.0
-
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

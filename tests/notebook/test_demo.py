@@ -9,7 +9,7 @@ from cometchat_nb import CometChat, InvalidArgumentError, StateError
 from cometchat_nb.notebook import SimulatedUser
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT
+from ..support import WAIT
 
 
 def test_simulated_user_needs_a_server_and_validates() -> None:

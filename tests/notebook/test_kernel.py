@@ -24,7 +24,7 @@ from cometchat_nb import InvalidArgumentError
 from cometchat_nb.notebook import session
 from cometchat_nb.notebook.kernel import KERNEL_SWITCH_INTERVAL, SwitchInterval, in_kernel
 
-WAIT = 60.0
+from ..support import KERNEL_WAIT
 
 
 class Kernel:
@@ -44,12 +44,12 @@ class Kernel:
         self.km.start_kernel(cwd=str(tmp), env=env)
         self.kc = self.km.client()
         self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=WAIT)
+        self.kc.wait_for_ready(timeout=KERNEL_WAIT)
 
     def run(self, code: str) -> dict[str, Any]:
         """Execute ``code``; the reply's content (status ok or error)."""
         msg_id = self.kc.execute(code, store_history=False)
-        deadline = time.monotonic() + WAIT
+        deadline = time.monotonic() + KERNEL_WAIT
         while True:
             reply = self.kc.get_shell_msg(timeout=max(0.01, deadline - time.monotonic()))
             if reply["parent_header"].get("msg_id") == msg_id:
@@ -58,7 +58,7 @@ class Kernel:
 
     def value(self, expression: str) -> Any:
         msg_id = self.kc.execute("", store_history=False, user_expressions={"x": f"repr({expression})"})
-        deadline = time.monotonic() + WAIT
+        deadline = time.monotonic() + KERNEL_WAIT
         while True:
             reply = self.kc.get_shell_msg(timeout=max(0.01, deadline - time.monotonic()))
             if reply["parent_header"].get("msg_id") == msg_id:
@@ -70,7 +70,7 @@ class Kernel:
         """Execute ``code``; the stream output it produced (e.g. what %config logged), read
         from IOPub up to the kernel's ``idle`` status for this request."""
         msg_id = self.kc.execute(code, store_history=False)
-        deadline = time.monotonic() + WAIT
+        deadline = time.monotonic() + KERNEL_WAIT
         out: list[str] = []
         while True:
             msg = self.kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))

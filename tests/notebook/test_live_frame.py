@@ -15,7 +15,7 @@ import pytest
 
 from cometchat_nb import CometChat
 from cometchat_nb import TimeoutError as SdkTimeoutError
-from cometchat_nb.client.client import CatchupResult
+from cometchat_nb.client import CatchupResult
 from cometchat_nb.client.dispatch import Event
 from cometchat_nb.models import TypingIndicator, User
 from cometchat_nb.notebook import COLUMNS, DICTIONARY_COLUMNS, SCHEMA, LiveFrame

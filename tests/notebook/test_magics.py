@@ -20,7 +20,7 @@ from cometchat_nb.notebook.kernel import KERNEL_SWITCH_INTERVAL
 from cometchat_nb.notebook.magics import CometChatMagics
 from cometchat_nb.protocol.states import ConnectionState
 
-from .conftest import WAIT
+from ..support import WAIT
 
 MAGICS = (
     "cometchat_init",

@@ -17,7 +17,7 @@ from cometchat_nb.client.dispatch import Event
 from cometchat_nb.notebook import ControlPanel, SimulatedUser, session
 from cometchat_nb.protocol.states import ConnectionState
 
-from .conftest import WAIT
+from ..support import WAIT
 
 MakePanel = Callable[..., ControlPanel]
 

@@ -7,7 +7,7 @@ import inspect
 import json
 from typing import Any
 
-from cometchat_nb.client.client import CatchupResult
+from cometchat_nb.client import CatchupResult
 from cometchat_nb.client.dispatch import Event
 from cometchat_nb.errors import AuthError
 from cometchat_nb.models import MessageReceipt, TypingIndicator, User, message_from_wire

@@ -13,7 +13,7 @@ from cometchat_nb.notebook import SimulatedUser, session
 from cometchat_nb.notebook.secrets import scrub
 from cometchat_nb.protocol.states import ConnectionState
 
-from .conftest import WAIT
+from ..support import WAIT
 
 
 def test_auth_key_sources_in_order(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:

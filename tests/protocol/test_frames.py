@@ -20,20 +20,13 @@ from cometchat_nb.models import (
     TextMessage,
     User,
 )
-from cometchat_nb.protocol import frames as fr
+from cometchat_nb.protocol import frames
 from cometchat_nb.protocol.frames import decode, decode_object, encode
+
+from ..support.wire import HIM, ME, TEXT_BODY
 
 SESSION = "WEB-4_2_0-76527b4e-ffc8-4759-ac21-99af1c6c5cef-1795889786656"
 INSTALL = "testapp_760301a1-1111-2222-3333-444455556666_1795889786658"
-ME: dict[str, Any] = {
-    "uid": "superhero1",
-    "name": "Iron Man",
-    "status": "online",
-    "role": "default",
-    "lastActiveAt": 1795889786,
-}
-HIM: dict[str, Any] = {"uid": "superhero2", "name": "Captain America", "status": "online"}
-
 #: §4.1: the auth frame the official JS SDK sends right after the socket opens
 JS_AUTH: dict[str, Any] = {
     "appId": "testapp",
@@ -64,27 +57,6 @@ AUTH_OK: dict[str, Any] = {
     "sender": "superhero1",
     "deviceId": SESSION,
     "body": {"code": "200", "status": "OK"},
-}
-#: §3.5: a message as the server pushes it
-TEXT_BODY: dict[str, Any] = {
-    "id": "100",
-    "muid": "srv-a5fd3d46",
-    "conversationId": "superhero1_user_superhero2",
-    "sender": "superhero2",
-    "receiver": "superhero1",
-    "receiverType": "user",
-    "category": "message",
-    "type": "text",
-    "data": {
-        "text": "hello",
-        "metadata": {},
-        "entities": {
-            "sender": {"entity": HIM, "entityType": "user"},
-            "receiver": {"entity": {"uid": "superhero1", "name": "Iron Man"}, "entityType": "user"},
-        },
-    },
-    "sentAt": 1795889915,
-    "updatedAt": 1795889915,
 }
 #: §4.4: typing and receipts the JS SDK sends
 JS_TYPING: dict[str, Any] = {
@@ -119,7 +91,7 @@ def frame(frame_type: str, body: Any, **envelope: Any) -> dict[str, Any]:
     return {"appId": "testapp", "deviceId": "other-device", "type": frame_type, "body": body, **envelope}
 
 
-def wire_roundtrip(obj: dict[str, Any]) -> fr.Frame:
+def wire_roundtrip(obj: dict[str, Any]) -> frames.Frame:
     """decode(obj) and check the frame re-encodes to exactly ``obj``."""
     f = decode(json.dumps(obj))
     assert json.loads(encode(f)) == obj
@@ -133,7 +105,7 @@ def wire_roundtrip(obj: dict[str, Any]) -> fr.Frame:
 
 def test_js_auth_frame_decodes_to_auth_request() -> None:
     f = wire_roundtrip(JS_AUTH)
-    assert isinstance(f, fr.AuthRequest)
+    assert isinstance(f, frames.AuthRequest)
     assert f.jwt == "eyJhbGciOi.jwt.sig"
     assert f.device_id == SESSION
     assert f.presence_subscription == "ALL_USERS"
@@ -150,25 +122,25 @@ def test_auth_request_with_roles_round_trips() -> None:
     obj["body"]["presenceSubscription"] = "ROLES"
     obj["body"]["roles"] = ["admin", "moderator"]
     f = wire_roundtrip(obj)
-    assert isinstance(f, fr.AuthRequest)
+    assert isinstance(f, frames.AuthRequest)
     assert f.presence_subscription == "ROLES"
     assert f.roles == ("admin", "moderator")
 
 
 def test_auth_request_defaults() -> None:
     f = decode('{"type":"auth","body":{"auth":"jwt"}}')
-    assert f == fr.AuthRequest(jwt="jwt")
+    assert f == frames.AuthRequest(jwt="jwt")
     assert f.presence_subscription == "NONE" and f.params == {} and f.roles == ()
 
 
 def test_auth_request_device_id_falls_back_to_the_body() -> None:
     f = decode('{"type":"auth","body":{"auth":"jwt","deviceId":"dev-1"}}')
-    assert isinstance(f, fr.AuthRequest) and f.device_id == "dev-1"
+    assert isinstance(f, frames.AuthRequest) and f.device_id == "dev-1"
 
 
 def test_auth_request_built_in_python_has_the_js_shape() -> None:
     params = JS_AUTH["body"]["params"]
-    f = fr.AuthRequest(
+    f = frames.AuthRequest(
         jwt="eyJhbGciOi.jwt.sig",
         presence_subscription="ALL_USERS",
         params=params,
@@ -181,9 +153,9 @@ def test_auth_request_built_in_python_has_the_js_shape() -> None:
 
 def test_server_auth_ok_reply() -> None:
     f = wire_roundtrip(AUTH_OK)
-    assert isinstance(f, fr.AuthResult)
+    assert isinstance(f, frames.AuthResult)
     assert f.ok and f.error is None
-    assert encode(fr.AuthResult(app_id="testapp", sender="superhero1", device_id=SESSION)) == json.dumps(
+    assert encode(frames.AuthResult(app_id="testapp", sender="superhero1", device_id=SESSION)) == json.dumps(
         {
             "type": "auth",
             "appId": "testapp",
@@ -198,7 +170,7 @@ def test_server_auth_ok_reply() -> None:
 def test_server_auth_error_reply() -> None:
     err = {"code": "AUTH_ERR_AUTH_TOKEN_NOT_FOUND", "message": "bad jwt"}
     f = wire_roundtrip(frame("auth", {"code": "401", "status": "ERROR", "error": err}))
-    assert isinstance(f, fr.AuthResult)
+    assert isinstance(f, frames.AuthResult)
     assert not f.ok
     assert f.error == err
 
@@ -215,13 +187,13 @@ def test_server_auth_error_reply() -> None:
 )
 def test_auth_result_ok_compares_strings(body: dict[str, Any], ok: bool) -> None:
     f = decode_object(frame("auth", body))
-    assert isinstance(f, fr.AuthResult)
+    assert isinstance(f, frames.AuthResult)
     assert f.ok is ok
 
 
 def test_auth_result_non_object_error_is_dropped() -> None:
     f = decode_object(frame("auth", {"code": "500", "status": "ERR", "error": "boom"}))
-    assert isinstance(f, fr.AuthResult) and f.error is None
+    assert isinstance(f, frames.AuthResult) and f.error is None
 
 
 # ----------------------------------------------------------------------------
@@ -229,19 +201,19 @@ def test_auth_result_non_object_error_is_dropped() -> None:
 
 
 def test_ping_exact_text() -> None:
-    assert encode(fr.Ping()) == '{"action":"ping","ack":"true"}'
-    assert decode('{"action":"ping","ack":"true"}') == fr.Ping()
-    assert decode('{"action":"ping"}') == fr.Ping()
+    assert encode(frames.Ping()) == '{"action":"ping","ack":"true"}'
+    assert decode('{"action":"ping","ack":"true"}') == frames.Ping()
+    assert decode('{"action":"ping"}') == frames.Ping()
 
 
 def test_pong_exact_text() -> None:
-    assert encode(fr.Pong()) == '{"action":"pong"}'
-    assert decode('{"action":"pong"}') == fr.Pong()
-    assert decode(b'{"action":"pong"}') == fr.Pong()
+    assert encode(frames.Pong()) == '{"action":"pong"}'
+    assert decode('{"action":"pong"}') == frames.Pong()
+    assert decode(b'{"action":"pong"}') == frames.Pong()
 
 
 def test_ping_with_null_type_is_still_a_ping() -> None:
-    assert decode_object({"type": None, "action": "ping", "ack": "true"}) == fr.Ping()
+    assert decode_object({"type": None, "action": "ping", "ack": "true"}) == frames.Ping()
 
 
 # ----------------------------------------------------------------------------
@@ -252,7 +224,7 @@ def test_text_message_frame_from_protocol_example() -> None:
     f = wire_roundtrip(
         frame("message", TEXT_BODY, sender="superhero2", receiver="superhero1", receiverType="user")
     )
-    assert isinstance(f, fr.MessageFrame)
+    assert isinstance(f, frames.MessageFrame)
     m = f.message
     assert isinstance(m, TextMessage)
     assert m.getId() == "100"
@@ -268,7 +240,7 @@ def test_text_message_frame_from_protocol_example() -> None:
 
 def test_message_frame_source_is_passed_through() -> None:
     f = decode(json.dumps(frame("message", TEXT_BODY)), source="catchup")
-    assert isinstance(f, fr.MessageFrame)
+    assert isinstance(f, frames.MessageFrame)
     assert f.message.source == "catchup" and f.message.is_catchup
 
 
@@ -283,7 +255,7 @@ def test_custom_message_frame() -> None:
         "data": {"customData": {"lat": 1.5, "lng": 2.5}},
     }
     f = wire_roundtrip(frame("message", body))
-    assert isinstance(f, fr.MessageFrame)
+    assert isinstance(f, frames.MessageFrame)
     assert isinstance(f.message, CustomMessage)
     assert f.message.getCustomData() == {"lat": 1.5, "lng": 2.5}
     assert f.message.custom_type == "location"
@@ -304,7 +276,7 @@ def test_media_message_frame() -> None:
         },
     }
     f = wire_roundtrip(frame("message", body, receiverType="group"))
-    assert isinstance(f, fr.MessageFrame)
+    assert isinstance(f, frames.MessageFrame)
     m = f.message
     assert isinstance(m, MediaMessage)
     assert m.getURL() == "https://files.example/cat.png"
@@ -345,7 +317,7 @@ def test_action_edited_frame_carries_the_edited_message() -> None:
         "sentAt": 1795889999,
     }
     f = wire_roundtrip(frame("message", body))
-    assert isinstance(f, fr.MessageFrame)
+    assert isinstance(f, frames.MessageFrame)
     action = f.message
     assert isinstance(action, Action)
     assert action.getAction() == "edited"
@@ -380,7 +352,7 @@ def test_action_group_member_joined_frame() -> None:
         "sentAt": 1795890000,
     }
     f = wire_roundtrip(frame("message", body, receiver="avengers", receiverType="group"))
-    assert isinstance(f, fr.MessageFrame)
+    assert isinstance(f, frames.MessageFrame)
     action = f.message
     assert isinstance(action, Action)
     assert action.getAction() == "joined"
@@ -407,7 +379,7 @@ def test_call_frame() -> None:
         },
     }
     f = wire_roundtrip(frame("message", body))
-    assert isinstance(f, fr.MessageFrame)
+    assert isinstance(f, frames.MessageFrame)
     assert isinstance(f.message, Call)
     assert f.message.getSessionId() == "v1.abc"
     assert f.message.getStatus() == "initiated"
@@ -415,7 +387,7 @@ def test_call_frame() -> None:
 
 def test_locally_built_message_frame_encodes_its_post_body() -> None:
     m = TextMessage("superhero2", "hi", "user")
-    f = fr.MessageFrame(message=m, sender="superhero1")
+    f = frames.MessageFrame(message=m, sender="superhero1")
     out = json.loads(encode(f))
     assert out["type"] == "message"
     assert out["body"] == m.to_wire()
@@ -427,7 +399,7 @@ def test_locally_built_message_frame_encodes_its_post_body() -> None:
 
 def test_js_typing_started_frame() -> None:
     f = wire_roundtrip(JS_TYPING)
-    assert isinstance(f, fr.TypingFrame)
+    assert isinstance(f, frames.TypingFrame)
     assert f.action == "started"
     assert f.user.uid == "superhero1" and f.user.name == "Iron Man"
     assert f.metadata == {"k": "v"}
@@ -443,7 +415,7 @@ def test_typing_ended_without_metadata() -> None:
     obj = copy.deepcopy(JS_TYPING)
     obj["body"] = {"action": "ended", "user": ME}
     f = wire_roundtrip(obj)
-    assert isinstance(f, fr.TypingFrame)
+    assert isinstance(f, frames.TypingFrame)
     assert f.action == "ended" and f.metadata is None
 
 
@@ -457,7 +429,7 @@ def test_end_typing_receiver_type_quirk(wire: str, normalised: str) -> None:
     obj["receiverType"] = wire
     obj["body"] = {"action": "ended", "user": ME}
     f = decode(json.dumps(obj))
-    assert isinstance(f, fr.TypingFrame)
+    assert isinstance(f, frames.TypingFrame)
     assert f.receiver_type == normalised
     assert f.indicator.receiver_type == normalised
     assert json.loads(encode(f))["receiverType"] == normalised
@@ -465,13 +437,13 @@ def test_end_typing_receiver_type_quirk(wire: str, normalised: str) -> None:
 
 def test_typing_user_falls_back_to_envelope_sender() -> None:
     f = decode_object(frame("typing_indicator", {"action": "started"}, sender="superhero9"))
-    assert isinstance(f, fr.TypingFrame)
+    assert isinstance(f, frames.TypingFrame)
     assert f.user == User(uid="superhero9")
 
 
 def test_typing_non_object_metadata_is_dropped() -> None:
     f = decode_object(frame("typing_indicator", {"action": "started", "user": ME, "metadata": [1]}))
-    assert isinstance(f, fr.TypingFrame) and f.metadata is None
+    assert isinstance(f, frames.TypingFrame) and f.metadata is None
 
 
 # ----------------------------------------------------------------------------
@@ -491,7 +463,7 @@ def test_receipt_frames(action: str, receipt_type: str, delivered: bool, read: b
     obj = copy.deepcopy(JS_RECEIPT)
     obj["body"] = {"action": action, "messageId": "105", "user": ME, "timestamp": 1795889920}
     f = wire_roundtrip(obj)
-    assert isinstance(f, fr.ReceiptFrame)
+    assert isinstance(f, frames.ReceiptFrame)
     assert f.receipt_type == receipt_type
     assert f.message_id == "105"
     assert f.message_sender == "superhero2"
@@ -507,12 +479,12 @@ def test_receipt_frames(action: str, receipt_type: str, delivered: bool, read: b
 
 def test_js_receipt_frame_exact_shape() -> None:
     f = wire_roundtrip(JS_RECEIPT)
-    assert isinstance(f, fr.ReceiptFrame) and f.timestamp is None
+    assert isinstance(f, frames.ReceiptFrame) and f.timestamp is None
 
 
 def test_receipt_numeric_message_id_becomes_text() -> None:
     f = decode_object(frame("receipts", {"action": "read", "messageId": 105, "user": ME}))
-    assert isinstance(f, fr.ReceiptFrame) and f.message_id == "105"
+    assert isinstance(f, frames.ReceiptFrame) and f.message_id == "105"
 
 
 def test_receipt_type_constants_match_the_frames() -> None:
@@ -527,7 +499,7 @@ def test_receipt_type_constants_match_the_frames() -> None:
 
 def test_presence_online_from_server() -> None:
     f = decode(json.dumps(PRESENCE))
-    assert isinstance(f, fr.PresenceFrame)
+    assert isinstance(f, frames.PresenceFrame)
     assert f.online
     assert f.user.uid == "superhero2"
     assert f.user.status == "online"
@@ -545,7 +517,7 @@ def test_presence_action_sets_user_status(action: str, status: str, online: bool
     if stated is not None:
         user["status"] = stated
     f = decode_object(frame("presence", {"action": action, "user": user, "timestamp": 42}))
-    assert isinstance(f, fr.PresenceFrame)
+    assert isinstance(f, frames.PresenceFrame)
     assert f.online is online
     assert f.user.status == status  # the action wins over the user's own status field
     assert f.user.last_active_at == 42
@@ -553,18 +525,18 @@ def test_presence_action_sets_user_status(action: str, status: str, online: bool
 
 def test_presence_without_timestamp_keeps_last_active_at() -> None:
     f = decode_object(frame("presence", {"action": "offline", "user": {"uid": "u1", "lastActiveAt": 7}}))
-    assert isinstance(f, fr.PresenceFrame)
+    assert isinstance(f, frames.PresenceFrame)
     assert f.timestamp is None and f.user.last_active_at == 7
 
 
 def test_presence_float_timestamp_is_truncated() -> None:
     f = decode_object(frame("presence", {"action": "online", "user": {"uid": "u1"}, "timestamp": 12.9}))
-    assert isinstance(f, fr.PresenceFrame) and f.timestamp == 12
+    assert isinstance(f, frames.PresenceFrame) and f.timestamp == 12
 
 
 def test_presence_round_trip() -> None:
     user = User(uid="superhero2", name="Captain America", status="offline", last_active_at=99)
-    f = fr.PresenceFrame(action="offline", user=user, timestamp=99, app_id="testapp")
+    f = frames.PresenceFrame(action="offline", user=user, timestamp=99, app_id="testapp")
     assert decode(encode(f)) == f
 
 
@@ -574,7 +546,7 @@ def test_presence_round_trip() -> None:
 
 def test_transient_frame() -> None:
     f = wire_roundtrip(frame("transient_message", {"user": ME, "data": {"live": "reaction", "x": [1, 2]}}))
-    assert isinstance(f, fr.TransientFrame)
+    assert isinstance(f, frames.TransientFrame)
     t = f.transient
     assert t.getData() == {"live": "reaction", "x": [1, 2]}
     sender = t.getSender()
@@ -583,7 +555,7 @@ def test_transient_frame() -> None:
 
 def test_transient_frame_without_data() -> None:
     f = decode_object(frame("transient_message", {"user": ME}))
-    assert isinstance(f, fr.TransientFrame) and f.data == {}
+    assert isinstance(f, frames.TransientFrame) and f.data == {}
 
 
 def test_reaction_frame() -> None:
@@ -597,7 +569,7 @@ def test_reaction_frame() -> None:
         "reactedBy": HIM,
     }
     f = wire_roundtrip(frame("reaction", body))
-    assert isinstance(f, fr.ReactionFrame)
+    assert isinstance(f, frames.ReactionFrame)
     e = f.event
     assert e == ReactionEvent(
         action="message_reaction_added",
@@ -613,26 +585,26 @@ def test_reaction_frame() -> None:
 
 def test_error_frame() -> None:
     f = wire_roundtrip(frame("error", {"code": "ERR_BAD_REQUEST", "message": "receiver is missing"}))
-    assert f == fr.ErrorFrame(
+    assert f == frames.ErrorFrame(
         code="ERR_BAD_REQUEST", message="receiver is missing", app_id="testapp", device_id="other-device"
     )
 
 
 def test_error_frame_defaults() -> None:
-    assert decode_object({"type": "error", "body": {}}) == fr.ErrorFrame(code="ERR_UNKNOWN", message="")
+    assert decode_object({"type": "error", "body": {}}) == frames.ErrorFrame(code="ERR_UNKNOWN", message="")
 
 
 def test_unknown_frame_is_kept() -> None:
     obj = frame("notification_feed_item", {"action": "sent", "feedItem": {"id": 1}})
     f = wire_roundtrip(obj)
-    assert isinstance(f, fr.UnknownFrame)
+    assert isinstance(f, frames.UnknownFrame)
     assert f.frame_type == "notification_feed_item"
     assert f.body == {"action": "sent", "feedItem": {"id": 1}}
 
 
 def test_unknown_frame_without_body() -> None:
     f = decode_object({"type": "streamed_message"})
-    assert f == fr.UnknownFrame(frame_type="streamed_message", body={})
+    assert f == frames.UnknownFrame(frame_type="streamed_message", body={})
 
 
 # ----------------------------------------------------------------------------
@@ -640,14 +612,14 @@ def test_unknown_frame_without_body() -> None:
 
 
 def test_frames_are_frozen() -> None:
-    f = fr.ErrorFrame(code="c", message="m")
+    f = frames.ErrorFrame(code="c", message="m")
     with pytest.raises(AttributeError):
         f.code = "x"  # type: ignore[misc]
 
 
 def test_encode_is_compact_and_custom_dumps_is_used() -> None:
-    assert " " not in encode(fr.ErrorFrame(code="c", message="m"))
-    assert encode(fr.Pong(), dumps=lambda o: "X" + json.dumps(o)) == 'X{"action": "pong"}'
+    assert " " not in encode(frames.ErrorFrame(code="c", message="m"))
+    assert encode(frames.Pong(), dumps=lambda o: "X" + json.dumps(o)) == 'X{"action": "pong"}'
 
 
 @pytest.mark.parametrize(
@@ -660,10 +632,10 @@ def test_orjson_loads_is_accepted(obj: dict[str, Any]) -> None:
 
 
 def test_close_codes() -> None:
-    assert fr.CloseCode.is_terminal(fr.CloseCode.AUTH_FAILED)
-    assert fr.CloseCode.is_terminal(4003)
+    assert frames.CloseCode.is_terminal(frames.CloseCode.AUTH_FAILED)
+    assert frames.CloseCode.is_terminal(4003)
     for code in (None, 1000, 1001, 1006, 1008, 1011, 4000, 4002):
-        assert not fr.CloseCode.is_terminal(code)
+        assert not frames.CloseCode.is_terminal(code)
 
 
 # ----------------------------------------------------------------------------
@@ -873,7 +845,7 @@ def test_non_finite_numbers_are_ignored_not_crashing(value: str, where: str) -> 
     text = f'{{"type":"presence","body":{{"action":"online","user":{user}{ts}}}}}'
     assert json.loads(text)["body"]["action"] == "online"
     f = decode(text)
-    assert isinstance(f, fr.PresenceFrame)
+    assert isinstance(f, frames.PresenceFrame)
     assert f.user.last_active_at is None
 
 
@@ -881,11 +853,11 @@ def test_non_finite_numbers_are_ignored_not_crashing(value: str, where: str) -> 
 def test_non_finite_timestamps_in_other_frames(where: str) -> None:
     if where == "receipts":
         f = decode_object(_with_body(JS_RECEIPT, timestamp=float("inf")))
-        assert isinstance(f, fr.ReceiptFrame) and f.timestamp is None
+        assert isinstance(f, frames.ReceiptFrame) and f.timestamp is None
     else:
         body = {"reaction": "x", "messageId": "1", "reactedAt": float("nan")}
         f = decode_object(frame("reaction", body))
-        assert isinstance(f, fr.ReactionFrame) and f.event.reacted_at is None
+        assert isinstance(f, frames.ReactionFrame) and f.event.reacted_at is None
 
 
 def _deep(levels: int) -> Any:
@@ -929,7 +901,7 @@ def test_moderately_nested_action_messages_decode() -> None:
             "data": {"action": "edited", "entities": {"on": {"entityType": "message", "entity": body}}},
         }
     f = decode(json.dumps({"type": "message", "body": body}))
-    assert isinstance(f, fr.MessageFrame)
+    assert isinstance(f, frames.MessageFrame)
     m: Any = f.message
     depth = 0
     while isinstance(m, Action):

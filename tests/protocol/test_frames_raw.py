@@ -11,25 +11,10 @@ import pytest
 from cometchat_nb.models import Action, TextMessage, message_from_wire
 from cometchat_nb.protocol import frames
 
-BODY: dict[str, Any] = {
-    "id": "42",
-    "conversationId": "superhero1_user_superhero2",
-    "sender": "superhero2",
-    "receiver": "superhero1",
-    "receiverType": "user",
-    "category": "message",
-    "type": "text",
-    "data": {
-        "text": "hi",
-        "entities": {
-            "sender": {"entity": {"uid": "superhero2", "name": "Captain America"}, "entityType": "user"},
-            "receiver": {"entity": {"uid": "superhero1", "name": "Iron Man"}, "entityType": "user"},
-        },
-    },
-    "sentAt": 1700000000,
-    "editedAt": 1700000005,
-    "editedBy": "superhero2",
-}
+from ..support.wire import text_body
+
+#: the §3.5 message as an edited one, with the id, text and times these tests check
+BODY = text_body(id="42", text="hi", sentAt=1700000000, editedAt=1700000005, editedBy="superhero2")
 FRAME = {"type": "message", "appId": "app", "deviceId": "d1", "sender": "superhero2", "body": BODY}
 
 

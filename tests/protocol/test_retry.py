@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from cometchat_nb.errors import AUTH_ERROR_CODES, ErrorCode
 from cometchat_nb.protocol.frames import CloseCode
 from cometchat_nb.protocol.retry import BackoffPolicy, full_jitter, is_retryable_close, is_retryable_code
+from cometchat_nb.settings import AppSettings
 
 
 def _ceiling(attempt: int, min_delay: float, max_delay: float, factor: float) -> float:
@@ -43,7 +45,8 @@ def test_rand_half() -> None:
 @pytest.mark.parametrize("attempt", [1, 2, 10, 100])
 def test_zero_delays_give_zero(attempt: int) -> None:
     assert full_jitter(attempt, min_delay=0.0, max_delay=0.0) == 0.0
-    assert BackoffPolicy(min_delay=0.0, max_delay=0.0).delay(attempt) == 0.0
+    zero = dataclasses.replace(BackoffPolicy.from_settings(AppSettings()), min_delay=0.0, max_delay=0.0)
+    assert zero.delay(attempt) == 0.0
 
 
 def test_zero_max_delay_wins_over_min_delay() -> None:
@@ -112,12 +115,12 @@ def test_seeded_random_is_deterministic() -> None:
 
 
 def test_backoff_policy_defaults_and_delay() -> None:
-    p = BackoffPolicy()
+    p = BackoffPolicy.from_settings(AppSettings())  # the defaults live on AppSettings
     assert (p.min_delay, p.max_delay, p.factor) == (0.5, 20.0, 2.0)
     assert (p.suspend_after, p.suspended_retry, p.max_attempts) == (120.0, 30.0, None)
     assert p.delay(1, rand=lambda: 0.0) == 0.5
     assert p.delay(3, rand=lambda: 1.0) == pytest.approx(2.5)
-    custom = BackoffPolicy(min_delay=1.0, max_delay=3.0, factor=10.0)
+    custom = dataclasses.replace(p, min_delay=1.0, max_delay=3.0, factor=10.0)
     assert custom.delay(5, rand=lambda: 1.0) == 3.0
 
 

@@ -15,16 +15,15 @@ from cometchat_nb.protocol.states import (
     check_transition,
 )
 
-S = ConnectionState
-ALL_PAIRS = list(itertools.product(S, S))
+ALL_PAIRS = list(itertools.product(ConnectionState, ConnectionState))
 ALLOWED = [(a, b) for a, b in ALL_PAIRS if b in TRANSITIONS[a]]
 FORBIDDEN = [(a, b) for a, b in ALL_PAIRS if b not in TRANSITIONS[a]]
 
 
 def test_table_covers_every_state() -> None:
-    assert set(TRANSITIONS) == set(S)
+    assert set(TRANSITIONS) == set(ConnectionState)
     for targets in TRANSITIONS.values():
-        assert targets <= set(S)
+        assert targets <= set(ConnectionState)
 
 
 @pytest.mark.parametrize(("current", "new"), ALLOWED, ids=[f"{a}->{b}" for a, b in ALLOWED])
@@ -45,17 +44,17 @@ def test_forbidden_transitions_name_both_states(current: ConnectionState, new: C
 @pytest.mark.parametrize(
     ("current", "new"),
     [
-        (S.INITIALIZED, S.CONNECTING),
-        (S.CONNECTING, S.CONNECTED),
-        (S.CONNECTED, S.DISCONNECTED),
-        (S.DISCONNECTED, S.CONNECTING),
-        (S.DISCONNECTED, S.SUSPENDED),
-        (S.SUSPENDED, S.CONNECTING),
-        (S.CONNECTED, S.CLOSING),
-        (S.CLOSING, S.CLOSED),
-        (S.CLOSED, S.CONNECTING),
-        (S.CONNECTING, S.FAILED),
-        (S.FAILED, S.CONNECTING),
+        (ConnectionState.INITIALIZED, ConnectionState.CONNECTING),
+        (ConnectionState.CONNECTING, ConnectionState.CONNECTED),
+        (ConnectionState.CONNECTED, ConnectionState.DISCONNECTED),
+        (ConnectionState.DISCONNECTED, ConnectionState.CONNECTING),
+        (ConnectionState.DISCONNECTED, ConnectionState.SUSPENDED),
+        (ConnectionState.SUSPENDED, ConnectionState.CONNECTING),
+        (ConnectionState.CONNECTED, ConnectionState.CLOSING),
+        (ConnectionState.CLOSING, ConnectionState.CLOSED),
+        (ConnectionState.CLOSED, ConnectionState.CONNECTING),
+        (ConnectionState.CONNECTING, ConnectionState.FAILED),
+        (ConnectionState.FAILED, ConnectionState.CONNECTING),
     ],
 )
 def test_documented_life_cycle_is_allowed(current: ConnectionState, new: ConnectionState) -> None:
@@ -65,12 +64,12 @@ def test_documented_life_cycle_is_allowed(current: ConnectionState, new: Connect
 @pytest.mark.parametrize(
     ("current", "new"),
     [
-        (S.INITIALIZED, S.CONNECTED),  # must connect first
-        (S.DISCONNECTED, S.CONNECTED),  # must go through CONNECTING
-        (S.CLOSED, S.CONNECTED),
-        (S.CLOSING, S.CONNECTING),
-        (S.CONNECTED, S.CONNECTED),
-        (S.CLOSED, S.FAILED),
+        (ConnectionState.INITIALIZED, ConnectionState.CONNECTED),  # must connect first
+        (ConnectionState.DISCONNECTED, ConnectionState.CONNECTED),  # must go through CONNECTING
+        (ConnectionState.CLOSED, ConnectionState.CONNECTED),
+        (ConnectionState.CLOSING, ConnectionState.CONNECTING),
+        (ConnectionState.CONNECTED, ConnectionState.CONNECTED),
+        (ConnectionState.CLOSED, ConnectionState.FAILED),
     ],
 )
 def test_some_forbidden_transitions(current: ConnectionState, new: ConnectionState) -> None:
@@ -78,23 +77,23 @@ def test_some_forbidden_transitions(current: ConnectionState, new: ConnectionSta
 
 
 def test_closed_and_connecting_are_reachable_from_every_state() -> None:
-    for state in S:
+    for state in ConnectionState:
         reachable = TRANSITIONS[state] | {t for s in TRANSITIONS[state] for t in TRANSITIONS[s]}
-        assert S.CLOSED in reachable or state is S.CLOSED
-        assert S.CONNECTING in reachable  # connect() always works eventually
+        assert ConnectionState.CLOSED in reachable or state is ConnectionState.CLOSED
+        assert ConnectionState.CONNECTING in reachable  # connect() always works eventually
 
 
 @pytest.mark.parametrize(
     ("state", "status"),
     [
-        (S.INITIALIZED, "disconnected"),
-        (S.CONNECTING, "connecting"),
-        (S.CONNECTED, "connected"),
-        (S.DISCONNECTED, "disconnected"),
-        (S.SUSPENDED, "disconnected"),
-        (S.CLOSING, "disconnected"),
-        (S.CLOSED, "disconnected"),
-        (S.FAILED, "disconnected"),
+        (ConnectionState.INITIALIZED, "disconnected"),
+        (ConnectionState.CONNECTING, "connecting"),
+        (ConnectionState.CONNECTED, "connected"),
+        (ConnectionState.DISCONNECTED, "disconnected"),
+        (ConnectionState.SUSPENDED, "disconnected"),
+        (ConnectionState.CLOSING, "disconnected"),
+        (ConnectionState.CLOSED, "disconnected"),
+        (ConnectionState.FAILED, "disconnected"),
     ],
 )
 def test_cometchat_status(state: ConnectionState, status: str) -> None:
@@ -102,19 +101,19 @@ def test_cometchat_status(state: ConnectionState, status: str) -> None:
 
 
 def test_status_mapping_is_total_and_uses_js_values() -> None:
-    assert set(COMETCHAT_STATUS) == set(S)
+    assert set(COMETCHAT_STATUS) == set(ConnectionState)
     assert set(COMETCHAT_STATUS.values()) <= {"connecting", "connected", "disconnected"}
 
 
 def test_state_str_is_its_value() -> None:
-    assert str(S.CONNECTED) == "connected"
-    assert S("suspended") is S.SUSPENDED
+    assert str(ConnectionState.CONNECTED) == "connected"
+    assert ConnectionState("suspended") is ConnectionState.SUSPENDED
 
 
 def test_state_change_str_full() -> None:
     change = ConnectionStateChange(
-        previous=S.CONNECTED,
-        current=S.DISCONNECTED,
+        previous=ConnectionState.CONNECTED,
+        current=ConnectionState.DISCONNECTED,
         reason_code="1006",
         reason="connection lost",
         attempt=3,
@@ -128,24 +127,30 @@ def test_state_change_str_full() -> None:
 
 
 def test_state_change_str_minimal() -> None:
-    change = ConnectionStateChange(previous=S.INITIALIZED, current=S.CONNECTING)
+    change = ConnectionStateChange(previous=ConnectionState.INITIALIZED, current=ConnectionState.CONNECTING)
     assert str(change) == "initialized → connecting"
     assert change.attempt == 0 and change.retry_in is None and change.at == 0.0
 
 
 def test_state_change_retry_in_zero_is_shown() -> None:
-    change = ConnectionStateChange(previous=S.DISCONNECTED, current=S.DISCONNECTED, retry_in=0.0)
+    change = ConnectionStateChange(
+        previous=ConnectionState.DISCONNECTED, current=ConnectionState.DISCONNECTED, retry_in=0.0
+    )
     assert str(change).endswith("retry_in=0.00s")
 
 
-@pytest.mark.parametrize("state", list(S))
+@pytest.mark.parametrize("state", list(ConnectionState))
 def test_is_update_when_state_unchanged(state: ConnectionState) -> None:
     assert ConnectionStateChange(previous=state, current=state).is_update
 
 
 def test_state_change_is_frozen_and_comparable() -> None:
-    a = ConnectionStateChange(previous=S.CONNECTING, current=S.CONNECTED, attempt=1)
-    b = ConnectionStateChange(previous=S.CONNECTING, current=S.CONNECTED, attempt=1)
+    a = ConnectionStateChange(
+        previous=ConnectionState.CONNECTING, current=ConnectionState.CONNECTED, attempt=1
+    )
+    b = ConnectionStateChange(
+        previous=ConnectionState.CONNECTING, current=ConnectionState.CONNECTED, attempt=1
+    )
     assert a == b and hash(a) == hash(b)
     with pytest.raises(AttributeError):
         a.attempt = 2  # type: ignore[misc]

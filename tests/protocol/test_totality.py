@@ -16,8 +16,7 @@ from cometchat_nb.errors import CometChatException, ProtocolError, error_from_wi
 from cometchat_nb.models import Group, GroupMember, User, message_from_wire
 from cometchat_nb.protocol.rest import Meta, ServerSettings, parse_envelope
 
-from .strategies import json_values
-from .test_frames_properties import decode_object_total
+from ..support.strategies import decode_object_total, json_values
 
 
 def _bounded(exc: CometChatException) -> None:

@@ -20,7 +20,7 @@ import pytest
 from cometchat_nb.errors import ErrorCode as E
 from cometchat_nb.server import EmbeddedServer
 
-from ..server.helpers import Login, Rest, Sock, auth_frame, data
+from ..support.raw import Login, Rest, Sock, auth_frame, data
 
 SECRET_DM = "the launch code is 0000 (alice to bob only)"
 SECRET_GROUP = "private plans of the secret group"

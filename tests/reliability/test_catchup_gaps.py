@@ -10,12 +10,10 @@ import httpx
 import pytest
 
 from cometchat_nb import Client, ConnectionState, MemorySessionStore, TypingIndicator
-from cometchat_nb.client.client import CATCHUP_FOLLOWUPS
+from cometchat_nb.client.catchup import CATCHUP_FOLLOWUPS
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, FlakyTransport, Recorder, idle, new_client, settings_at
-
-S = ConnectionState
+from ..support import RESTART_WAIT, FlakyTransport, Recorder, idle, new_client, settings_at
 
 
 def _is_catchup_page(request: httpx.Request) -> bool:
@@ -42,8 +40,8 @@ async def _bob_with_missed(
     clients.append(bob)
     await bob.init()
     await bob.login("superhero2", server.auth_key)
-    await bob.connect(timeout=WAIT)
-    await bob.wait_for_catchup(WAIT)
+    await bob.connect(timeout=RESTART_WAIT)
+    await bob.wait_for_catchup(RESTART_WAIT)
     await bob.disconnect()
     missed = [server.send_message("superhero1", "superhero2", f"missed {i}")["id"] for i in range(n)]
     return bob, rec, missed
@@ -62,8 +60,8 @@ async def test_interrupted_catchup_holds_the_cursor_until_a_reconnect_completes_
     transport = FlakyTransport()
     bob, rec, missed = await _bob_with_missed(server, clients, transport, 250)
     transport.fail = FailAfterFirstPage()  # REST stays broken for catch-up pages
-    await bob.connect(timeout=WAIT)
-    first = await bob.wait_for_catchup(WAIT)
+    await bob.connect(timeout=RESTART_WAIT)
+    first = await bob.wait_for_catchup(RESTART_WAIT)
     assert first is not None and first.gap_possible and first.error is not None
     assert first.delivered == 100
     # every follow-up run on this connection fails too, and says so
@@ -78,8 +76,8 @@ async def test_interrupted_catchup_holds_the_cursor_until_a_reconnect_completes_
     transport.fail = None
     server.drop_all_sockets()  # the next connection's catch-up starts at the gap
     await rec.wait(lambda r: r.count("onDisconnected") >= 2)
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
-    done = await bob.wait_for_catchup(WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+    done = await bob.wait_for_catchup(RESTART_WAIT)
     assert done is not None and not done.gap_possible and done.error is None
     await _exactly(rec, bob, [*missed, live])
     assert bob.get_last_delivered_message_id() == live
@@ -93,14 +91,14 @@ async def test_interrupted_catchup_is_completed_on_the_same_connection(
     bob, rec, missed = await _bob_with_missed(server, clients, transport, 250)
     flaky = FailAfterFirstPage()
     transport.fail = flaky
-    await bob.connect(timeout=WAIT)
-    first = await bob.wait_for_catchup(WAIT)
+    await bob.connect(timeout=RESTART_WAIT)
+    first = await bob.wait_for_catchup(RESTART_WAIT)
     assert first is not None and first.gap_possible
     transport.fail = None  # REST answers again: a follow-up run fills the gap
     await _exactly(rec, bob, missed)
     assert bob.status()["catchup_gap"] is False
     assert bob.get_last_delivered_message_id() == missed[-1]
-    assert [c.current for c in bob.state_log].count(S.CONNECTED) == 2  # no reconnect was needed
+    assert [c.current for c in bob.state_log].count(ConnectionState.CONNECTED) == 2  # no reconnect was needed
 
 
 @pytest.mark.parametrize("restart", [False, True], ids=["same-process", "after-restore"])
@@ -120,12 +118,12 @@ async def test_live_ids_above_a_gap_are_not_delivered_twice(
     clients.append(bob)
     await bob.init()
     await bob.login("superhero2", server.auth_key)
-    await bob.connect(timeout=WAIT)
-    await bob.wait_for_catchup(WAIT)
+    await bob.connect(timeout=RESTART_WAIT)
+    await bob.wait_for_catchup(RESTART_WAIT)
     await bob.disconnect()
     missed = [server.send_message("superhero1", "superhero2", f"missed {i}")["id"] for i in range(150)]
     transport.fail = FailAfterFirstPage()
-    await bob.connect(timeout=WAIT)
+    await bob.connect(timeout=RESTART_WAIT)
     await rec.wait(lambda r: r.count("onCatchupFinished") >= 2 + CATCHUP_FOLLOWUPS)
     live = [server.send_message("superhero1", "superhero2", f"live {i}")["id"] for i in range(5)]
     await rec.wait(lambda r: set(live) <= {m.id for m in r.args("onTextMessageReceived")})
@@ -143,8 +141,8 @@ async def test_live_ids_above_a_gap_are_not_delivered_twice(
     else:
         rec2 = rec
         transport.fail = None
-    await bob.connect(timeout=WAIT)
-    done = await bob.wait_for_catchup(WAIT)
+    await bob.connect(timeout=RESTART_WAIT)
+    done = await bob.wait_for_catchup(RESTART_WAIT)
     assert done is not None and done.error is None
     want = [*missed, *live]
     await rec2.wait(lambda r: set(want) <= set(seen) | {m.id for m in r.args("onTextMessageReceived")})
@@ -164,13 +162,13 @@ async def test_frames_held_during_any_catchup_run_go_out_when_it_ends(
     clients.append(alice)
     await alice.init()
     await alice.login("superhero1", server.auth_key)
-    await alice.wait_for_state(S.CONNECTED, timeout=WAIT)
+    await alice.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
     bob, _brec = new_client(server.app_id, settings_at(server.url, manual=True))
     clients.append(bob)
     await bob.init()
     await bob.login("superhero2", server.auth_key)
     server.rest_outage("GET messages", hold=True)  # every catch-up page waits, then fails
-    await bob.connect(timeout=WAIT)
+    await bob.connect(timeout=RESTART_WAIT)
 
     def typed(n: int) -> bool:
         return len(arec.args("onTypingStarted")) >= n
@@ -178,7 +176,7 @@ async def test_frames_held_during_any_catchup_run_go_out_when_it_ends(
     for run in range(4):
         # The run's page request is in flight (a request of the previous run was
         # answered before its frame reached alice, so this is the next run's).
-        assert await asyncio.to_thread(server.wait_rest_held, 1, WAIT), f"run {run} never asked"
+        assert await asyncio.to_thread(server.wait_rest_held, 1, RESTART_WAIT), f"run {run} never asked"
         assert bob.status()["catchup_pending"] is True
         await bob.start_typing(TypingIndicator("superhero1", "user", {"run": run}))
         assert bob.status()["queued_out"] == 1  # held behind the run in flight
@@ -187,9 +185,9 @@ async def test_frames_held_during_any_catchup_run_go_out_when_it_ends(
         else:
             server.rest_outage(None)  # REST is back: this run succeeds
         await arec.wait(lambda r, n=run + 1: typed(n))
-    done = await bob.wait_for_catchup(WAIT)
+    done = await bob.wait_for_catchup(RESTART_WAIT)
     assert done is not None and done.error is None
-    assert bob.connection_state is S.CONNECTED and bob.status()["queued_out"] == 0
+    assert bob.connection_state is ConnectionState.CONNECTED and bob.status()["queued_out"] == 0
     await bob.start_typing(TypingIndicator("superhero1", "user", {"run": "none"}))
     assert bob.status()["queued_out"] == 0  # connected, nothing in flight: sent at once
     await arec.wait(lambda r: typed(5))

@@ -23,10 +23,9 @@ import pytest
 from cometchat_nb import Client, ConnectionState, TextMessage, TransportError
 from cometchat_nb.errors import ErrorCode
 
-from .conftest import WAIT, Recorder, check_truthful, idle, new_client, settings_at
+from ..support import RESTART_WAIT, Recorder, check_truthful, idle, new_client, settings_at
 from .procs import ServerProcess
 
-S = ConnectionState
 BACKOFF = 0.05  # injected constant reconnect delay (seconds)
 #: reconnect bound after the server is back: the backoff plus generous room for a loaded CI box
 RECONNECT_BOUND = BACKOFF + 5.0
@@ -44,7 +43,7 @@ class Progress:
         async with self._cond:
             self._cond.notify_all()
 
-    async def wait(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
+    async def wait(self, predicate: Callable[[], bool], timeout: float = RESTART_WAIT) -> None:
         async with asyncio.timeout(timeout), self._cond:
             await self._cond.wait_for(predicate)
 
@@ -73,7 +72,7 @@ class Sender:
             except TransportError as exc:
                 self.failed[text] = exc
                 await self.progress.notify()
-                await asyncio.wait_for(self.up.wait(), WAIT)  # bounded: the test restarts the server
+                await asyncio.wait_for(self.up.wait(), RESTART_WAIT)  # bounded: the test restarts the server
                 continue
             assert msg.id is not None
             self.acked[msg.id] = (text, receiver, receiver_type)
@@ -128,12 +127,12 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
             await client.init()
             await client.login(uid, srv.auth_key)
             if manual or uid == "superhero5":
-                await client.connect(timeout=WAIT)
+                await client.connect(timeout=RESTART_WAIT)
         await alice.init()
         await alice.login("superhero1", srv.auth_key)
         for client, _ in everyone.values():
-            await client.wait_for_state(S.CONNECTED, timeout=WAIT)
-            await client.wait_for_catchup(WAIT)
+            await client.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+            await client.wait_for_catchup(RESTART_WAIT)
 
         sender = Sender(alice, [("superhero2", "user"), ("superhero3", "user"), (GROUP, "group")])
         sender.up.set()
@@ -155,9 +154,12 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
                 srv.kill()
                 for uid, (client, _) in live.items():
                     state = await client.wait_for_state(
-                        S.DISCONNECTED, S.CONNECTING, S.SUSPENDED, timeout=KNOBS["ping_interval"] + 5.0
+                        ConnectionState.DISCONNECTED,
+                        ConnectionState.CONNECTING,
+                        ConnectionState.SUSPENDED,
+                        timeout=KNOBS["ping_interval"] + 5.0,
                     )
-                    assert state is not S.CONNECTED, uid
+                    assert state is not ConnectionState.CONNECTED, uid
                 # sends while it is down fail clearly (and were not acknowledged)
                 await sender.progress.wait(lambda fb=failures_before: len(sender.failed) > fb)
                 for text, exc in sender.failed.items():
@@ -174,17 +176,17 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
                 up_at = time.time()
                 sender.up.set()
                 for uid, (client, _) in live.items():
-                    await client.wait_for_state(S.CONNECTED, timeout=RECONNECT_BOUND)
+                    await client.wait_for_state(ConnectionState.CONNECTED, timeout=RECONNECT_BOUND)
                     took = time.monotonic() - up_mono
                     assert took <= RECONNECT_BOUND, f"{uid} reconnected {took:.2f}s after the restart"
                 for uid, (client, _) in live.items():
                     log = client.state_log
                     dead = [c for c in log if killed_at <= c.at <= up_at]
-                    assert not [c for c in dead if c.current is S.CONNECTED], (
+                    assert not [c for c in dead if c.current is ConnectionState.CONNECTED], (
                         f"{uid} reported connected while the server was dead: {dead}"
                     )
-                    drops = [c for c in dead if c.previous is S.CONNECTED]
-                    assert drops and drops[0].current is S.DISCONNECTED, (uid, dead)
+                    drops = [c for c in dead if c.previous is ConnectionState.CONNECTED]
+                    assert drops and drops[0].current is ConnectionState.DISCONNECTED, (uid, dead)
                     assert drops[0].reason and drops[0].reason_code, drops[0]
             await sender.progress.wait(lambda: sender.sent >= per_cycle * (cycles + 1))
         finally:
@@ -196,17 +198,17 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
                 raise outcome
 
         # the manual app comes back: catch-up on connect()
-        await late_client.connect(timeout=WAIT)
+        await late_client.connect(timeout=RESTART_WAIT)
         for client, _ in everyone.values():
-            await client.wait_for_state(S.CONNECTED, timeout=WAIT)
-            await client.wait_for_catchup(WAIT)
+            await client.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+            await client.wait_for_catchup(RESTART_WAIT)
 
         assert sender.failed, "no send failed while the server was down"
         failed_texts = set(sender.failed)
         for uid, (client, rec) in everyone.items():
             want = expected_for(uid, sender.acked, "superhero1")
             await rec.wait(
-                lambda r, w=want: w <= {m.id for m in r.args("onTextMessageReceived")}, timeout=WAIT
+                lambda r, w=want: w <= {m.id for m in r.args("onTextMessageReceived")}, timeout=RESTART_WAIT
             )
             assert await idle(client)
             got = rec.args("onTextMessageReceived")

@@ -40,8 +40,7 @@ from cometchat_nb.errors import ErrorCode, ProtocolError
 from cometchat_nb.protocol.frames import Ping, decode, decode_object
 from cometchat_nb.server import EmbeddedServer
 
-from ..protocol.strategies import frame_like
-from ..protocol.test_frames_properties import decode_object_total, touch
+from ..support.strategies import decode_object_total, frame_like, touch
 
 MAX_FRAME = 4096
 MAX_BODY = 4096

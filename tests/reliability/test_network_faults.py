@@ -33,10 +33,8 @@ from cometchat_nb.errors import TimeoutError as SdkTimeoutError
 from cometchat_nb.protocol.states import ConnectionStateChange
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, Recorder, check_truthful, idle, new_client, settings_at
+from ..support import RESTART_WAIT, Recorder, check_truthful, idle, new_client, settings_at
 from .procs import ServerProcess
-
-S = ConnectionState
 
 
 def _calls(rec: Recorder) -> list[str]:
@@ -67,23 +65,26 @@ async def test_stalled_pongs_detected_within_ping_interval_plus_pong_timeout(
     clients.append(bob)
     await bob.init()
     await bob.login("superhero2", server.auth_key)
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
-    await bob.wait_for_catchup(WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+    await bob.wait_for_catchup(RESTART_WAIT)
     for _ in range(3):  # three half-open episodes in a row
-        connected_changes = [c for c in bob.state_log if c.current is S.CONNECTED]
+        connected_changes = [c for c in bob.state_log if c.current is ConnectionState.CONNECTED]
         stalled_at = time.time()
         server.stall_pongs(True)
-        await bob.wait_for_state(S.DISCONNECTED, timeout=WAIT)
-        drop = bob.state_log[-1] if bob.state_log[-1].current is S.DISCONNECTED else None
-        drop = next(c for c in reversed(bob.state_log) if c.current is S.DISCONNECTED)
+        await bob.wait_for_state(ConnectionState.DISCONNECTED, timeout=RESTART_WAIT)
+        drop = bob.state_log[-1] if bob.state_log[-1].current is ConnectionState.DISCONNECTED else None
+        drop = next(c for c in reversed(bob.state_log) if c.current is ConnectionState.DISCONNECTED)
         # the last ping went out at most ping_interval after the stall began
         took = drop.at - stalled_at
         assert took <= ping + pong + 0.5, f"dead link noticed after {took:.3f}s"
         assert drop.reason is not None and "pong" in drop.reason and drop.reason_code == "1006"
         server.stall_pongs(False)
-        await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
-        assert len([c for c in bob.state_log if c.current is S.CONNECTED]) == len(connected_changes) + 1
-    await bob.wait_for_catchup(WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        assert (
+            len([c for c in bob.state_log if c.current is ConnectionState.CONNECTED])
+            == len(connected_changes) + 1
+        )
+    await bob.wait_for_catchup(RESTART_WAIT)
     sent = server.send_message("superhero1", "superhero2", "after three dead links")["id"]
     await rec.wait(lambda r: sent in [m.id for m in r.args("onTextMessageReceived")])
     assert await idle(bob)
@@ -110,8 +111,8 @@ async def test_frozen_server_with_full_send_buffers_is_declared_dead(
         clients.append(bob)
         await bob.init()
         await bob.login("superhero2", srv.auth_key)
-        await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
-        await bob.wait_for_catchup(WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        await bob.wait_for_catchup(RESTART_WAIT)
         srv.freeze()
         frozen_at = time.time()
         indicator = TypingIndicator("superhero1", "user", metadata={"pad": "x" * 4000})
@@ -123,17 +124,19 @@ async def test_frozen_server_with_full_send_buffers_is_declared_dead(
             except TimeoutError:
                 blocked = True  # the socket's buffers are full: writes block
                 break
-            if bob.connection_state is not S.CONNECTED:
+            if bob.connection_state is not ConnectionState.CONNECTED:
                 break
             assert bob.status()["queued_out"] == 0, "a frame is held while the client says connected"
-        assert blocked or bob.connection_state is not S.CONNECTED
-        await bob.wait_for_state(S.DISCONNECTED, S.CONNECTING, timeout=ping + pong + 5.0)
-        drop = next(c for c in bob.state_log if c.previous is S.CONNECTED and c.at >= frozen_at)
+        assert blocked or bob.connection_state is not ConnectionState.CONNECTED
+        await bob.wait_for_state(
+            ConnectionState.DISCONNECTED, ConnectionState.CONNECTING, timeout=ping + pong + 5.0
+        )
+        drop = next(c for c in bob.state_log if c.previous is ConnectionState.CONNECTED and c.at >= frozen_at)
         assert drop.reason is not None and "pong" in drop.reason, drop
         assert drop.at - frozen_at <= 0.5 + ping + pong + 2.0
         assert bob.get_connection_status() != "connected"
         srv.freeze(False)
-        await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
         assert await idle(bob)
         check_truthful(bob.state_log, _calls(rec))
     finally:
@@ -189,7 +192,7 @@ class BlackHole:
         self._server.close()
         await self._server.wait_closed()
 
-    async def wait(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
+    async def wait(self, predicate: Callable[[], bool], timeout: float = RESTART_WAIT) -> None:
         async with asyncio.timeout(timeout):
             while not predicate():
                 self.changed.clear()
@@ -242,9 +245,11 @@ async def test_unanswered_handshake_times_out_is_reported_and_retried(
     client.add_event_sink(rec)
     clients.append(client)
     await client.init()  # auto mode: restoring the session opens the socket
-    await rec.wait(lambda r: sum(1 for c in r.args("onStateChange") if c.current is S.DISCONNECTED) >= 3)
-    fails = [c for c in client.state_log if c.current is S.DISCONNECTED]
-    starts = [c for c in client.state_log if c.current is S.CONNECTING]
+    await rec.wait(
+        lambda r: sum(1 for c in r.args("onStateChange") if c.current is ConnectionState.DISCONNECTED) >= 3
+    )
+    fails = [c for c in client.state_log if c.current is ConnectionState.DISCONNECTED]
+    starts = [c for c in client.state_log if c.current is ConnectionState.CONNECTING]
     for start, fail in zip(starts, fails, strict=False):
         took = fail.at - start.at
         assert took <= connect_timeout + 0.5, f"attempt {start.attempt} hung for {took:.2f}s"
@@ -255,7 +260,7 @@ async def test_unanswered_handshake_times_out_is_reported_and_retried(
     assert [c.attempt for c in starts[:3]] == [1, 2, 3]
     assert backoff.attempts[:3] == [1, 2, 3]
     assert client.get_connection_status() in ("connecting", "disconnected")
-    assert not [c for c in client.state_log if c.current is S.CONNECTED]
+    assert not [c for c in client.state_log if c.current is ConnectionState.CONNECTED]
 
     # connect() gives a clear timeout (and keeps retrying in the background) ...
     with pytest.raises(SdkTimeoutError) as info:
@@ -265,7 +270,7 @@ async def test_unanswered_handshake_times_out_is_reported_and_retried(
     t0 = time.monotonic()
     await client.disconnect()
     assert time.monotonic() - t0 < 1.0
-    assert client.connection_state is S.CLOSED
+    assert client.connection_state is ConnectionState.CLOSED
     # every socket the client opened was closed by it: nothing is left hanging
     await black_hole.wait(lambda: black_hole.closed == black_hole.accepted)
     assert black_hole.accepted >= 3
@@ -288,8 +293,8 @@ async def test_a_blocking_listener_stalls_neither_keepalive_nor_other_clients(
     for client, uid in ((bob, "superhero2"), (alice, "superhero3")):
         await client.init()
         await client.login(uid, server.auth_key)
-        await client.wait_for_state(S.CONNECTED, timeout=WAIT)
-        await client.wait_for_catchup(WAIT)
+        await client.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        await client.wait_for_catchup(RESTART_WAIT)
 
     release = threading.Event()
     entered = threading.Event()
@@ -303,13 +308,15 @@ async def test_a_blocking_listener_stalls_neither_keepalive_nor_other_clients(
     bob.add_message_listener("slow", MessageListener(onTextMessageReceived=slow))
     try:
         server.send_message("superhero1", "superhero2", "block 0")
-        assert await asyncio.to_thread(entered.wait, WAIT)
+        assert await asyncio.to_thread(entered.wait, RESTART_WAIT)
         frames_before = server.stats()["frames_in"]
         more = [server.send_message("superhero1", "superhero2", f"block {i}")["id"] for i in range(1, 20)]
         # the socket stays up through many keepalive rounds while the listener blocks
         with pytest.raises(SdkTimeoutError):
-            await bob.wait_for_state(S.DISCONNECTED, S.FAILED, timeout=20 * (ping + pong))
-        assert bob.connection_state is S.CONNECTED
+            await bob.wait_for_state(
+                ConnectionState.DISCONNECTED, ConnectionState.FAILED, timeout=20 * (ping + pong)
+            )
+        assert bob.connection_state is ConnectionState.CONNECTED
         assert server.stats()["frames_in"] - frames_before >= 10, "pings stopped while a listener blocked"
         assert bob.status()["rtt_ms"] is not None
         assert server.connection_count("superhero2") == 1
@@ -324,7 +331,7 @@ async def test_a_blocking_listener_stalls_neither_keepalive_nor_other_clients(
     await bob_rec.wait(lambda r: set(more) <= {m.id for m in r.args("onTextMessageReceived")})
     assert await idle(bob)
     assert order == [f"block {i}" for i in range(20)]  # in order, none dropped
-    assert not [c for c in bob.state_log if c.current is S.DISCONNECTED]
+    assert not [c for c in bob.state_log if c.current is ConnectionState.DISCONNECTED]
 
 
 # --------------------------------------------------------------------------------------
@@ -345,8 +352,8 @@ async def test_refused_connects_are_retried_with_backoff_and_states_tell_the_tru
         clients.append(bob)
         await bob.init()
         await bob.login("superhero2", first.auth_key)
-        await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
-        await bob.wait_for_catchup(WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        await bob.wait_for_catchup(RESTART_WAIT)
         down_at = time.time()
         await asyncio.to_thread(first.stop)  # nothing listens on either port any more
 
@@ -354,7 +361,7 @@ async def test_refused_connects_are_retried_with_backoff_and_states_tell_the_tru
             return [
                 c
                 for c in r.args("onStateChange")
-                if c.current is S.DISCONNECTED and c.reason_code == ErrorCode.WS_CONNECTION_FAIL
+                if c.current is ConnectionState.DISCONNECTED and c.reason_code == ErrorCode.WS_CONNECTION_FAIL
             ]
 
         await rec.wait(lambda r: len(refused(r)) >= 5)
@@ -362,20 +369,20 @@ async def test_refused_connects_are_retried_with_backoff_and_states_tell_the_tru
         second = EmbeddedServer(db=db, port=port, ws_port=ws_port)
         second.start()
         up_at = time.time()
-        await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
-        await bob.wait_for_catchup(WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+        await bob.wait_for_catchup(RESTART_WAIT)
         assert await idle(bob)
 
         log = bob.state_log
         down = [c for c in log if down_at <= c.at <= up_at]
-        assert not [c for c in down if c.current is S.CONNECTED]
-        assert down[0].current is S.DISCONNECTED and down[0].reason_code == "1001"  # going away
-        failures = [c for c in down if c.current is S.DISCONNECTED and c.attempt > 0]
+        assert not [c for c in down if c.current is ConnectionState.CONNECTED]
+        assert down[0].current is ConnectionState.DISCONNECTED and down[0].reason_code == "1001"  # going away
+        failures = [c for c in down if c.current is ConnectionState.DISCONNECTED and c.attempt > 0]
         assert [c.attempt for c in failures[:5]] == [1, 2, 3, 4, 5]
         for c in failures:
             assert c.retry_in == backoff.delay(c.attempt), c
             assert c.reason is not None and "cannot open the web-socket" in c.reason
-        tries = [c for c in down if c.current is S.CONNECTING]
+        tries = [c for c in down if c.current is ConnectionState.CONNECTING]
         assert [c.attempt for c in tries[:5]] == [1, 2, 3, 4, 5]
         check_truthful(log, _calls(rec))
         sent = second.send_message("superhero1", "superhero2", "back")["id"]
@@ -401,15 +408,15 @@ async def test_revoked_credentials_end_in_failed_logged_out_without_retry_storm(
     clients.append(bob)
     await bob.init()
     await bob.login("superhero2", server.auth_key)
-    await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
-    await bob.wait_for_catchup(WAIT)
+    await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+    await bob.wait_for_catchup(RESTART_WAIT)
     token = store.load()["authToken"]  # type: ignore[index]
     if how == "revoked-while-offline":
         await bob.disconnect()
     rest_calls = bob._rest.calls
     before = len(bob.state_log)
     if how == "logged-out-elsewhere":
-        async with httpx.AsyncClient(timeout=WAIT) as http:
+        async with httpx.AsyncClient(timeout=RESTART_WAIT) as http:
             r = await http.delete(
                 f"{server.url}/v3.0/me", headers={"appId": server.app_id, "authToken": token}
             )
@@ -418,20 +425,20 @@ async def test_revoked_credentials_end_in_failed_logged_out_without_retry_storm(
         assert server.revoke_tokens("superhero2") >= 1
     if how == "revoked-while-offline":
         with pytest.raises(AuthError) as info:
-            await bob.connect(timeout=WAIT)
+            await bob.connect(timeout=RESTART_WAIT)
         assert info.value.code == ErrorCode.AUTH_TOKEN_NOT_FOUND
-    await bob.wait_for_state(S.FAILED, timeout=WAIT)
+    await bob.wait_for_state(ConnectionState.FAILED, timeout=RESTART_WAIT)
     await rec.wait_for("logoutSuccess")
     assert bob.get_logged_in_user() is None
     saved = store.load() or {}
     assert "authToken" not in saved and "jwt" not in saved
     failed = bob.state_log[-1]
-    assert failed.current is S.FAILED and failed.reason_code == ErrorCode.AUTH_TOKEN_NOT_FOUND
+    assert failed.current is ConnectionState.FAILED and failed.reason_code == ErrorCode.AUTH_TOKEN_NOT_FOUND
     # no retry storm: at most one more socket attempt, and a refresh, then nothing
-    attempts = [c for c in bob.state_log[before:] if c.current is S.CONNECTING]
+    attempts = [c for c in bob.state_log[before:] if c.current is ConnectionState.CONNECTING]
     assert len(attempts) <= 1
     with pytest.raises(SdkTimeoutError):
-        await bob.wait_for_state(S.CONNECTING, timeout=0.5)
+        await bob.wait_for_state(ConnectionState.CONNECTING, timeout=0.5)
     assert bob._rest.calls - rest_calls <= 3
     assert server.connection_count("superhero2") == 0
     with pytest.raises(StateError) as info2:

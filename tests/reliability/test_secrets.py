@@ -29,10 +29,8 @@ from cometchat_nb.protocol.frames import AuthRequest
 from cometchat_nb.server import EmbeddedServer
 from cometchat_nb.server.app import ServerConfig
 
-from .conftest import WAIT, Recorder, settings_at
+from ..support import RESTART_WAIT, Recorder, settings_at
 from .procs import ServerProcess
-
-S = ConnectionState
 
 
 def _pieces(jwt: str) -> list[str]:
@@ -95,12 +93,12 @@ async def test_no_secret_in_any_log_record_or_repr(
         for client, uid in ((alice, "superhero1"), (bob, "superhero2")):
             await client.init()
             await client.login(uid, key)
-            await client.wait_for_state(S.CONNECTED, timeout=WAIT)
-            await client.wait_for_catchup(WAIT)
+            await client.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
+            await client.wait_for_catchup(RESTART_WAIT)
         saved = store.load()
         assert saved is not None
         secrets = [key, saved["authToken"], *_pieces(saved["jwt"])]
-        bob_saved = bob._store.load()
+        bob_saved = bob._saver.store.load()
         assert bob_saved is not None
         secrets += [bob_saved["authToken"], *_pieces(bob_saved["jwt"])]
 
@@ -112,7 +110,7 @@ async def test_no_secret_in_any_log_record_or_repr(
         session_repr = repr(alice._session)  # the internal session object too
         server.drop_all_sockets()  # reconnect: a second auth frame
         await rec.wait(lambda r: r.count("onDisconnected") >= 1)
-        await bob.wait_for_state(S.CONNECTED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
         stranger = Client(server.app_id, settings_at(server.url), store=MemorySessionStore())
         clients.append(stranger)
         with pytest.raises(AuthError) as wrong_key:
@@ -120,7 +118,7 @@ async def test_no_secret_in_any_log_record_or_repr(
         with pytest.raises(AuthError) as wrong_token:
             await stranger.login(saved["authToken"][::-1])
         server.revoke_tokens("superhero2")
-        await bob.wait_for_state(S.FAILED, timeout=WAIT)
+        await bob.wait_for_state(ConnectionState.FAILED, timeout=RESTART_WAIT)
         await alice.logout()
 
         records = caplog.records
@@ -159,11 +157,11 @@ def test_server_process_logs_no_secret_at_debug(tmp_path: Path) -> None:
             try:
                 await client.init()
                 await client.login("superhero1", srv.auth_key)
-                await client.wait_for_state(S.CONNECTED, timeout=WAIT)
+                await client.wait_for_state(ConnectionState.CONNECTED, timeout=RESTART_WAIT)
                 await client.send_message(TextMessage("superhero2", "hi", "user"))
-                saved = client._store.load()
+                saved = client._saver.store.load()
                 assert saved is not None
-                async with httpx.AsyncClient(base_url=srv.url + "/v3.0", timeout=WAIT) as http:
+                async with httpx.AsyncClient(base_url=srv.url + "/v3.0", timeout=RESTART_WAIT) as http:
                     await http.get(
                         "/me", headers={"appId": srv.app_id, "authToken": saved["authToken"] + "x"}
                     )

@@ -14,7 +14,7 @@ from websockets.asyncio.client import connect
 from cometchat_nb.server import EmbeddedServer
 from cometchat_nb.server.app import ChatServer, listen_socket
 
-from ..server.helpers import Rest, Sock
+from ..support.raw import Rest, Sock
 
 
 def test_listening_sockets_say_tcp_so_asyncio_sets_nodelay() -> None:

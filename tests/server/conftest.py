@@ -8,7 +8,7 @@ import pytest
 
 from cometchat_nb.server import EmbeddedServer
 
-from .helpers import Rest
+from ..support.raw import Rest
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from cometchat_nb.errors import ApiError, ErrorCode
 from cometchat_nb.protocol.frames import CloseCode
 from cometchat_nb.server import EmbeddedServer
 
-from .helpers import Rest, Sock, data, error_code
+from ..support.raw import Rest, Sock, data, error_code
 
 
 def test_lifecycle_and_addresses() -> None:

@@ -12,7 +12,7 @@ from cometchat_nb.errors import ErrorCode
 from cometchat_nb.protocol.rest import SETTINGS_TLS_KEY, ServerSettings
 from cometchat_nb.server import EmbeddedServer
 
-from .helpers import Rest, data, error_code, headers
+from ..support.raw import Rest, data, error_code, headers
 
 
 def test_login_flow_at_root_then_versioned(server: EmbeddedServer, rest: Rest) -> None:

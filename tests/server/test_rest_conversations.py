@@ -12,7 +12,7 @@ import pytest
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .helpers import Login, Rest, Sock, data, error_code
+from ..support.raw import Login, Rest, Sock, data, error_code
 
 JSON = dict[str, Any]
 

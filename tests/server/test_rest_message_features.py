@@ -14,7 +14,7 @@ from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 from cometchat_nb.server.cli import build_parser
 
-from .helpers import Login, Rest, data, error_code
+from ..support.raw import Login, Rest, data, error_code
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from cometchat_nb.errors import ErrorCode
 from cometchat_nb.models import Action, CustomMessage, TextMessage, message_from_wire
 from cometchat_nb.server import EmbeddedServer
 
-from .helpers import Login, Rest, data, error_code
+from ..support.raw import Login, Rest, data, error_code
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .helpers import Rest, Sock, data, error_code
+from ..support.raw import Rest, Sock, data, error_code
 
 
 def test_seed_users_and_group(rest: Rest) -> None:

@@ -32,8 +32,8 @@ from cometchat_nb.server.service.conversations import BlockedOptions, Conversati
 from cometchat_nb.server.store import GroupFields, Store, UserFields
 from cometchat_nb.server.store.conversations import UNREAD_SQL
 
+from ..support.schema import V1_SCHEMA
 from .helpers import NOW, RecordingNotifier, memory_service
-from .test_migrations import V1_SCHEMA
 
 JSON = dict[str, Any]
 

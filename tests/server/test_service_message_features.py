@@ -20,8 +20,8 @@ from cometchat_nb.server.service.views import ViewOptions, page_view, view
 from cometchat_nb.server.store import HistoryFilters, HistoryQuery, Store, UserFields
 from cometchat_nb.server.store.annotations import FLAG_LINKS, FLAG_MENTIONS, annotate
 
+from ..support.schema import write_v1_database
 from .helpers import NOW, RecordingNotifier, memory_service
-from .test_migrations import write_v1_database
 
 JSON = dict[str, Any]
 

@@ -17,7 +17,7 @@ from websockets.sync.client import connect
 
 from cometchat_nb.server import EmbeddedServer
 
-WAIT = 10.0
+from ..support import WAIT
 
 
 def server_side_sockets(ports: tuple[int, ...]) -> list[str]:

@@ -15,7 +15,7 @@ from cometchat_nb.protocol.rest import ServerSettings
 from cometchat_nb.server import EmbeddedServer
 from cometchat_nb.server.tls import client_context, generate_self_signed
 
-from .helpers import Rest, Sock, data
+from ..support.raw import Rest, Sock, data
 
 
 async def test_self_signed_tls() -> None:

@@ -10,15 +10,15 @@ from websockets.exceptions import ConnectionClosed
 
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.models import Action, TextMessage
-from cometchat_nb.protocol import frames as fr
+from cometchat_nb.protocol import frames
 from cometchat_nb.protocol.frames import CloseCode
 from cometchat_nb.server import EmbeddedServer
 
-from .helpers import Login, Rest, Sock, auth_frame, data
+from ..support.raw import Login, Rest, Sock, auth_frame, data
 
 
-def _decode(frame: dict[str, object]) -> fr.Frame:
-    return fr.decode(orjson.dumps(frame), loads=orjson.loads)
+def _decode(frame: dict[str, object]) -> frames.Frame:
+    return frames.decode(orjson.dumps(frame), loads=orjson.loads)
 
 
 # -- auth -------------------------------------------------------------------------
@@ -29,7 +29,7 @@ async def test_auth_ok(server: EmbeddedServer, rest: Rest) -> None:
     sock = await Sock.open(server)
     result = await sock.auth(login)
     decoded = _decode(result)
-    assert isinstance(decoded, fr.AuthResult) and decoded.ok
+    assert isinstance(decoded, frames.AuthResult) and decoded.ok
     assert result["sender"] == "superhero1" and result["deviceId"] == "WEB-4_2_0-abc"
     assert result["appId"] == server.app_id
     assert server.connection_count("superhero1") == 1 and server.connection_count() == 1
@@ -116,7 +116,7 @@ async def test_ping_pong(server: EmbeddedServer, rest: Rest) -> None:
     sock = await Sock.login(server, rest.login("superhero1"))
     for _ in range(3):
         await sock.send({"action": "ping", "ack": "true"})
-        assert isinstance(_decode(await sock.recv()), fr.Pong)
+        assert isinstance(_decode(await sock.recv()), frames.Pong)
     await sock.close()
 
 
@@ -236,7 +236,7 @@ async def test_typing_relay_direct(server: EmbeddedServer, rest: Rest) -> None:
     )
     frame = await two.expect("typing_indicator")
     decoded = _decode(frame)
-    assert isinstance(decoded, fr.TypingFrame) and decoded.action == "started"
+    assert isinstance(decoded, frames.TypingFrame) and decoded.action == "started"
     assert (
         decoded.user.uid == "superhero1" and decoded.user.name == "Iron Man"
     )  # from the store, not the client
@@ -317,7 +317,7 @@ async def test_transient_relay(server: EmbeddedServer, rest: Rest) -> None:
     )
     decoded = _decode(await two.expect("transient_message"))
     assert (
-        isinstance(decoded, fr.TransientFrame)
+        isinstance(decoded, frames.TransientFrame)
         and decoded.data == {"live": True}
         and decoded.user.uid == "superhero1"
     )
@@ -347,7 +347,7 @@ async def test_receipts(server: EmbeddedServer, rest: Rest) -> None:
     await two.send(receipt)
     got = await one.expect("receipts")
     decoded = _decode(got)
-    assert isinstance(decoded, fr.ReceiptFrame) and decoded.receipt_type == "delivery"
+    assert isinstance(decoded, frames.ReceiptFrame) and decoded.receipt_type == "delivery"
     assert (
         decoded.message_id == msg["id"]
         and decoded.user.uid == "superhero2"
@@ -407,7 +407,7 @@ async def test_message_fanout_direct(server: EmbeddedServer, rest: Rest) -> None
     msg = rest.send_text(l1, "superhero2", "hi")
     got = await two.expect("message")
     decoded = _decode(got)
-    assert isinstance(decoded, fr.MessageFrame) and isinstance(decoded.message, TextMessage)
+    assert isinstance(decoded, frames.MessageFrame) and isinstance(decoded.message, TextMessage)
     assert decoded.message.text == "hi" and decoded.message.id == msg["id"] and got["body"] == msg
     assert got["deviceId"] == "dev-1a" and got["sender"] == "superhero1" and got["receiver"] == "superhero2"
     # every socket of the sender gets it too; the originating one filters by deviceId
@@ -453,13 +453,13 @@ async def test_edit_delete_frames(server: EmbeddedServer, rest: Rest) -> None:
     )
     frame = await two.expect("message")
     action = _decode(frame)
-    assert isinstance(action, fr.MessageFrame) and isinstance(action.message, Action)
+    assert isinstance(action, frames.MessageFrame) and isinstance(action.message, Action)
     assert action.message.action == "edited" and int(action.message.id or 0) > int(msg["id"])
     on = action.message.action_on
     assert isinstance(on, TextMessage) and on.text == "fixed" and on.id == msg["id"]
     rest.call("DELETE", f"/messages/{msg['id']}", token=l1.token, resource=l1.resource)
     deleted = _decode(await two.expect("message"))
-    assert isinstance(deleted, fr.MessageFrame) and isinstance(deleted.message, Action)
+    assert isinstance(deleted, frames.MessageFrame) and isinstance(deleted.message, Action)
     assert deleted.message.action == "deleted"
     assert deleted.message.action_on is not None and deleted.message.action_on.deleted_at  # type: ignore[union-attr]
     await two.close()
@@ -473,13 +473,13 @@ async def test_join_leave_frames(server: EmbeddedServer, rest: Rest) -> None:
     rest.call("POST", "/groups/club/members", token=l2.token, json={"type": "public"})
     for sock in (one, two):
         joined = _decode(await sock.expect("message"))
-        assert isinstance(joined, fr.MessageFrame) and isinstance(joined.message, Action)
+        assert isinstance(joined, frames.MessageFrame) and isinstance(joined.message, Action)
         assert joined.message.action == "joined" and joined.message.receiver_id == "club"
     rest.call("DELETE", "/groups/club/members/superhero2", token=l2.token)
     for sock in (one, two):  # the leaver hears it too
         left = _decode(await sock.expect("message"))
         assert (
-            isinstance(left, fr.MessageFrame)
+            isinstance(left, frames.MessageFrame)
             and isinstance(left.message, Action)
             and left.message.action == "left"
         )
@@ -491,7 +491,7 @@ async def test_join_leave_frames(server: EmbeddedServer, rest: Rest) -> None:
     await two.expect("message")
     rest.call("DELETE", "/groups/club/members/superhero2", token=rest.login("superhero1").token)
     kicked = _decode(await two.expect(lambda f: f.get("body", {}).get("data", {}).get("action") == "kicked"))
-    assert isinstance(kicked, fr.MessageFrame) and isinstance(kicked.message, Action)
+    assert isinstance(kicked, frames.MessageFrame) and isinstance(kicked.message, Action)
     assert kicked.message.action_on is not None and kicked.message.action_on.uid == "superhero2"  # type: ignore[union-attr]
     await one.close()
     await two.close()
@@ -517,7 +517,7 @@ async def test_presence_subscriptions(server: EmbeddedServer, rest: Rest) -> Non
     boss = await Sock.login(server, l_boss)
     online = await everyone.expect("presence")
     decoded = _decode(online)
-    assert isinstance(decoded, fr.PresenceFrame) and decoded.online and decoded.user.uid == "boss"
+    assert isinstance(decoded, frames.PresenceFrame) and decoded.online and decoded.user.uid == "boss"
     assert decoded.user.role == "admin" and decoded.timestamp
     assert (await admins.expect("presence"))["body"]["user"]["uid"] == "boss"
     assert (await friend.expect("presence"))["body"]["action"] == "online"

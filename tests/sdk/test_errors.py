@@ -33,7 +33,7 @@ from cometchat_nb.runtime import SdkRuntime
 from cometchat_nb.server import EmbeddedServer
 from cometchat_nb.settings import AppSettings
 
-from .conftest import WAIT
+from ..support import WAIT
 
 REQUEST_TIMEOUT = 0.25
 

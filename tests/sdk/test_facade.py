@@ -12,7 +12,7 @@ from cometchat_nb import CometChat, MemorySessionStore, StateError
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
-from .conftest import WAIT, Recorder
+from ..support import WAIT, Recorder
 
 
 @pytest.fixture

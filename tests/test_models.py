@@ -25,31 +25,12 @@ from cometchat_nb.models import (
     message_from_wire,
 )
 
-from .strategies import message_like, users
+from .support.strategies import message_like, users
+from .support.wire import HIM, text_body
 
-MSG = {
-    "id": "100",
-    "muid": "srv-a5fd3d46",
-    "conversationId": "superhero1_user_superhero2",
-    "sender": "superhero2",
-    "receiver": "superhero1",
-    "receiverType": "user",
-    "category": "message",
-    "type": "text",
-    "data": {
-        "text": "hello",
-        "metadata": {"k": "v"},
-        "entities": {
-            "sender": {
-                "entity": {"uid": "superhero2", "name": "Captain America", "status": "available"},
-                "entityType": "user",
-            },
-            "receiver": {"entity": {"uid": "superhero1", "name": "Iron Man"}, "entityType": "user"},
-        },
-    },
-    "sentAt": 1795889915,
-    "updatedAt": 1795889916,
-}
+#: the §3.5 message, with metadata, a sender status the SDK maps to "online", and an edit time
+MSG = text_body(metadata={"k": "v"}, updatedAt=1795889916)
+MSG["data"]["entities"]["sender"]["entity"] = {**HIM, "status": "available"}
 
 
 def msg(**changes: Any) -> dict[str, Any]:

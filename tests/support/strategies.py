@@ -6,6 +6,9 @@ Two families:
   mostly from the real wire vocabulary, so the fuzzers reach deep into the
   decoders instead of bouncing off the first ``isinstance`` check;
 * *valid*: well-formed frames and models, for round-trip properties.
+
+and the totality checks the fuzzers share: :func:`touch` (everything a listener
+might read works on a decoded frame) and :func:`decode_object_total`.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from cometchat_nb.errors import ErrorCode, ProtocolError
 from cometchat_nb.models import ReactionEvent, User, message_from_wire
-from cometchat_nb.protocol import frames as fr
+from cometchat_nb.protocol import frames
+from cometchat_nb.protocol.frames import decode_object, encode
 
 FRAME_TYPES = (
     "auth",
@@ -424,7 +429,7 @@ def message_bodies(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def valid_frames(draw: st.DrawFn) -> fr.Frame:
+def valid_frames(draw: st.DrawFn) -> frames.Frame:
     env = draw(envelopes())
     kind = draw(
         st.sampled_from(
@@ -445,8 +450,8 @@ def valid_frames(draw: st.DrawFn) -> fr.Frame:
         )
     )
     if kind == "auth_request":
-        sub = draw(st.sampled_from(fr.PRESENCE_SUBSCRIPTIONS))
-        return fr.AuthRequest(
+        sub = draw(st.sampled_from(frames.PRESENCE_SUBSCRIPTIONS))
+        return frames.AuthRequest(
             jwt=draw(ids),
             presence_subscription=sub,
             roles=tuple(draw(st.lists(st.text(max_size=6), max_size=3))) if sub == "ROLES" else (),
@@ -455,27 +460,27 @@ def valid_frames(draw: st.DrawFn) -> fr.Frame:
         )
     if kind == "auth_result":
         ok = draw(st.booleans())
-        return fr.AuthResult(
+        return frames.AuthResult(
             code="200" if ok else draw(st.text(max_size=4)),
             status="OK" if ok else draw(st.text(max_size=4)),
             error=None if ok else {"code": draw(ids), "message": draw(st.text(max_size=10))},
             **env,
         )
     if kind == "ping":
-        return fr.Ping(ack=draw(st.sampled_from(["true", "false"])))
+        return frames.Ping(ack=draw(st.sampled_from(["true", "false"])))
     if kind == "pong":
-        return fr.Pong()
+        return frames.Pong()
     if kind == "message":
-        return fr.MessageFrame(message=message_from_wire(draw(message_bodies())), **env)
+        return frames.MessageFrame(message=message_from_wire(draw(message_bodies())), **env)
     if kind == "typing":
-        return fr.TypingFrame(
+        return frames.TypingFrame(
             action=draw(st.sampled_from(["started", "ended"])),
             user=draw(users()),
             metadata=draw(st.none() | json_objects),
             **env,
         )
     if kind == "receipt":
-        return fr.ReceiptFrame(
+        return frames.ReceiptFrame(
             receipt_type=draw(st.sampled_from(["delivery", "read", "deliveredToAll", "readByAll"])),
             message_id=draw(ids),
             user=draw(users()),
@@ -489,9 +494,9 @@ def valid_frames(draw: st.DrawFn) -> fr.Frame:
         user = draw(users(status=st.just("offline" if action == "offline" else "online")))
         if ts is not None:
             user.last_active_at = ts  # the decoder copies the timestamp into the user
-        return fr.PresenceFrame(action=action, user=user, timestamp=ts, **env)
+        return frames.PresenceFrame(action=action, user=user, timestamp=ts, **env)
     if kind == "transient":
-        return fr.TransientFrame(user=draw(users()), data=draw(json_objects), **env)
+        return frames.TransientFrame(user=draw(users()), data=draw(json_objects), **env)
     if kind == "reaction":
         event = ReactionEvent(
             action=draw(st.sampled_from(["message_reaction_added", "message_reaction_removed"])),
@@ -502,8 +507,80 @@ def valid_frames(draw: st.DrawFn) -> fr.Frame:
             reacted_at=draw(opt_int),
             reacted_by=draw(st.none() | users()),
         )
-        return fr.ReactionFrame(event=event, **env)
+        return frames.ReactionFrame(event=event, **env)
     if kind == "error":
-        return fr.ErrorFrame(code=draw(ids), message=draw(st.text(max_size=20)), **env)
+        return frames.ErrorFrame(code=draw(ids), message=draw(st.text(max_size=20)), **env)
     frame_type = draw(st.text(min_size=1, max_size=10).filter(lambda t: t not in FRAME_TYPES))
-    return fr.UnknownFrame(frame_type=frame_type, body=draw(json_objects), **env)
+    return frames.UnknownFrame(frame_type=frame_type, body=draw(json_objects), **env)
+
+
+# -- totality checks -------------------------------------------------------------------
+
+FRAME_CLASSES = (
+    frames.AuthRequest,
+    frames.AuthResult,
+    frames.Ping,
+    frames.Pong,
+    frames.MessageFrame,
+    frames.TypingFrame,
+    frames.ReceiptFrame,
+    frames.PresenceFrame,
+    frames.TransientFrame,
+    frames.ReactionFrame,
+    frames.ErrorFrame,
+    frames.UnknownFrame,
+)
+
+
+def touch(frame: frames.Frame) -> None:
+    """Everything a listener might read must work on a decoded frame."""
+    assert isinstance(frame, FRAME_CLASSES)
+    encode(frame)
+    if isinstance(frame, frames.MessageFrame):
+        m = frame.message
+        for getter in (
+            m.getId,
+            m.getSender,
+            m.getReceiver,
+            m.getReceiverId,
+            m.getReceiverType,
+            m.getSentAt,
+            m.getConversationId,
+            m.getMetadata,
+            m.getTags,
+            m.getDeliveredAt,
+            m.getReadAt,
+            m.getEditedAt,
+            m.getDeletedAt,
+            m.getEditedBy,
+            m.getReplyCount,
+            m.getParentMessageId,
+            m.getData,
+        ):
+            getter()
+        assert isinstance(m.getId(), str)
+        meta = m.getMetadata()
+        assert meta is None or isinstance(meta, dict)
+        m.to_wire()
+        repr(m)
+    elif isinstance(frame, frames.TypingFrame):
+        assert frame.indicator.receiver_type in ("user", "group")
+    elif isinstance(frame, frames.ReceiptFrame):
+        r = frame.receipt
+        r.getDeliveredAt()
+        r.getReadAt()
+    elif isinstance(frame, frames.TransientFrame):
+        frame.transient.getData()
+    elif isinstance(frame, frames.PresenceFrame):
+        assert frame.user.status in ("online", "offline")
+
+
+def decode_object_total(obj: Any) -> None:
+    """``decode_object(obj)`` gives a frame that :func:`touch` can read, or a short ProtocolError."""
+    try:
+        frame = decode_object(obj)
+    except ProtocolError as exc:
+        assert exc.message and exc.code == ErrorCode.PROTOCOL_ERROR
+        assert len(exc.message) < 1000
+        return
+    touch(frame)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import cometchat_nb
 from cometchat_nb.errors import (
     AUTH_ERROR_CODES,
     ApiError,
@@ -139,3 +142,27 @@ def test_short_repr() -> None:
     assert len(short_repr("x" * 10_000)) < 100
     assert len(short_repr(list(range(10_000)))) < 100
     assert len(short_repr([["x" * 1000] * 100] * 100)) <= 200
+
+
+def test_the_package_spells_error_codes_with_error_code_constants() -> None:
+    """No ``code="ERR_…"`` (nor a compared code) written as a literal outside errors.py: a typo in
+    a literal goes unnoticed, a typo in a constant does not. (``code="401"`` in the server's
+    auth answer is the frame's status, not an error code: digits are allowed.)"""
+    package = Path(cometchat_nb.__file__).parent
+    codes = {value for name, value in vars(ErrorCode).items() if name.isupper()}
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path == package / "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Constant) and node.value in codes:
+                found.append(f"{path.relative_to(package)}:{node.lineno} {node.value!r}")
+            elif (
+                isinstance(node, ast.keyword)
+                and node.arg == "code"
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+                and not node.value.value.isdigit()
+            ):
+                found.append(f"{path.relative_to(package)}:{node.value.lineno} code={node.value.value!r}")
+    assert not found, "use ErrorCode constants (add one to errors.ErrorCode if missing):\n" + "\n".join(found)

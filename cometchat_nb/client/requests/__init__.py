@@ -1,0 +1,50 @@
+"""Paged requests: messages (history), users, groups, group members — one module per resource.
+
+Builders mirror the JS SDK (``MessagesRequestBuilder().setUID(uid).setLimit(30).build()``);
+the built request keeps its cursor, so calling ``fetch_previous()`` again
+returns the page before the last one, and an empty page ends the sequence
+without another network call (as the JS SDK does with ``meta.cursor``)::
+
+    request = client.messages_request().set_uid("superhero2").set_limit(30).build()
+    older = await request.fetch_previous()      # newest 30, oldest first
+    older_still = await request.fetch_previous()
+
+A builder is bound to a client's :meth:`~cometchat_nb.client.Client.rest_call`
+(``client.users_request()`` …); the sync facade (:mod:`cometchat_nb.sdk`)
+builds the same requests and fetches them with blocking ``fetchNext()``.
+
+==============  =================================================================
+``base``        ``RestCaller``, ``check_limit``, page-numbered ``PagedRequest``/``PagedBuilder``
+``messages``    ``MessagesRequestBuilder`` (cursor by message id or timestamp)
+``users``       ``UsersRequestBuilder``
+``groups``      ``GroupsRequestBuilder``, ``GroupMembersRequestBuilder``
+==============  =================================================================
+
+A new listing (conversations, reactions, blocked users, banned members …) is a
+module here — a page-numbered one subclasses ``PagedRequest``/``PagedBuilder`` —
+re-exported below, and a ``*_request()`` method in its ``client/api`` module.
+"""
+
+from __future__ import annotations
+
+from .base import RestCaller as RestCaller
+from .groups import GroupMembersRequest as GroupMembersRequest
+from .groups import GroupMembersRequestBuilder as GroupMembersRequestBuilder
+from .groups import GroupsRequest as GroupsRequest
+from .groups import GroupsRequestBuilder as GroupsRequestBuilder
+from .messages import MessagesRequest as MessagesRequest
+from .messages import MessagesRequestBuilder as MessagesRequestBuilder
+from .users import UsersRequest as UsersRequest
+from .users import UsersRequestBuilder as UsersRequestBuilder
+
+__all__ = [
+    "GroupMembersRequest",
+    "GroupMembersRequestBuilder",
+    "GroupsRequest",
+    "GroupsRequestBuilder",
+    "MessagesRequest",
+    "MessagesRequestBuilder",
+    "RestCaller",
+    "UsersRequest",
+    "UsersRequestBuilder",
+]

@@ -1,0 +1,71 @@
+"""CometChat's constant namespaces: ``CometChat.RECEIVER_TYPE``, ``CATEGORY_*``, ``MESSAGE_TYPE`` …"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "CATEGORY",
+    "CONNECTION_STATUS",
+    "GROUP_MEMBER_SCOPE",
+    "GROUP_TYPE",
+    "MESSAGE_TYPE",
+    "RECEIVER_TYPE",
+    "RECEIVER_TYPES",
+]
+
+
+class RECEIVER_TYPE:
+    """``CometChat.RECEIVER_TYPE``: who a message is addressed to."""
+
+    USER: Final = "user"
+    GROUP: Final = "group"
+
+
+class CATEGORY:
+    """``CometChat.CATEGORY_*``: message categories."""
+
+    MESSAGE: Final = "message"
+    CUSTOM: Final = "custom"
+    ACTION: Final = "action"
+    CALL: Final = "call"
+    INTERACTIVE: Final = "interactive"
+
+
+class MESSAGE_TYPE:
+    """``CometChat.MESSAGE_TYPE``: message types of the ``message`` category."""
+
+    TEXT: Final = "text"
+    IMAGE: Final = "image"
+    VIDEO: Final = "video"
+    AUDIO: Final = "audio"
+    FILE: Final = "file"
+    CUSTOM: Final = "custom"
+
+
+class GROUP_TYPE:
+    """``CometChat.GROUP_TYPE``."""
+
+    PUBLIC: Final = "public"
+    PRIVATE: Final = "private"
+    PASSWORD: Final = "password"
+
+
+class GROUP_MEMBER_SCOPE:
+    """``CometChat.GROUP_MEMBER_SCOPE``."""
+
+    ADMIN: Final = "admin"
+    MODERATOR: Final = "moderator"
+    PARTICIPANT: Final = "participant"
+
+
+class CONNECTION_STATUS:
+    """``CometChat.CONNECTION_STATUS``: what ``getConnectionStatus()`` returns."""
+
+    CONNECTED: Final = "connected"
+    CONNECTING: Final = "connecting"
+    DISCONNECTED: Final = "disconnected"
+
+
+#: The receiver types a message may have.
+RECEIVER_TYPES: Final = frozenset({RECEIVER_TYPE.USER, RECEIVER_TYPE.GROUP})
