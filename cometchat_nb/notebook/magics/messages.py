@@ -32,6 +32,8 @@ class MessageMagics(MagicsBase):
             to, text, group = args.to, " ".join(args.text), args.group
         except ValueError:  # unbalanced quotes ("don't"): split on whitespace instead
             words = line.split()
+            if "#" in words:  # a trailing comment (unbalanced quotes: the shell rules do not apply)
+                words = words[: words.index("#")]
             group = any(w in ("--group", "-g") for w in words)
             words = [w for w in words if w not in ("--group", "-g")]
             if len(words) < 2:
