@@ -25,6 +25,7 @@ import cProfile
 import pstats
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -51,7 +52,15 @@ def reader_for(router: Router) -> Any:
     return on_data
 
 
-def frames_of(n: int) -> list[bytes]:
+def frames_of(n: int, cache: str | None = None) -> list[bytes]:
+    """``n`` frames as ``bench_ingest.py`` pushes them (read from ``cache``, one a line, if given)."""
+    if cache is not None:
+        path = Path(cache)
+        if not path.exists():
+            path.write_bytes(b"\n".join(frames_of(n)))
+        data = path.read_bytes().split(b"\n")
+        if len(data) >= n:
+            return data[:n]
     return [f.encode() for f in message_frames(n, "bench-user", start_id=1, seed=1, app_id="bench")]
 
 
@@ -107,12 +116,15 @@ def main() -> int:
     parser.add_argument("--sink", action="store_true", help="an inline LiveFrame instead of a listener")
     parser.add_argument("--profile", action="store_true", help="cProfile the reader thread")
     parser.add_argument("--pyinstrument", action="store_true", help="pyinstrument instead of cProfile")
+    parser.add_argument("--cache", help="a file to keep the frames in (instruction counts: no generation)")
+    parser.add_argument("--warmup", type=int, default=2000, help="frames of the warm-up run")
     parser.add_argument("--read", action="store_true", help="the listener reads text and sender")
     args = parser.parse_args()
     global READ
     READ = args.read
-    data = frames_of(args.n)
-    asyncio.run(run(data[:2000], args.batch, args.sink))  # warm-up
+    data = frames_of(args.n, args.cache)
+    if args.warmup:
+        asyncio.run(run(data[: args.warmup], args.batch, args.sink))
     if args.pyinstrument:
         from pyinstrument import Profiler
 

@@ -87,6 +87,7 @@ _Item = tuple[str, str, tuple[Any, ...], float]  # an Event's fields: what a bat
 _new_event: Callable[[_Item], Event] = functools.partial(tuple.__new__, Event)
 _running_loop = asyncio._get_running_loop  # the C fast path of get_running_loop(), None off-loop
 _Entry = tuple[str, Listener, dict[str, tuple[Callable[..., Any], bool]]]
+_Callback = tuple[str, Callable[..., Any], bool]  # (listener id, callback, is a coroutine function)
 _STOP = object()
 
 
@@ -107,7 +108,8 @@ class Dispatcher:
         self._name = name
         self._registry: dict[str, dict[str, _Entry]] = {k: {} for k in LISTENER_KINDS}
         # copy-on-write snapshots read by the dispatch thread without a lock
-        self._snapshot: dict[str, tuple[_Entry, ...]] = {k: () for k in LISTENER_KINDS}
+        # per kind, per callback name: the callbacks to call, in the order the listeners were added
+        self._snapshot: dict[str, dict[str, tuple[_Callback, ...]]] = {k: {} for k in LISTENER_KINDS}
         self._sinks: tuple[Sink, ...] = ()  # called on the dispatch thread
         self._inline_sinks: tuple[Sink, ...] = ()  # called by emit(), on the emitting thread
         # per kind, the callback names some listener handles (events nobody wants are not queued)
@@ -156,9 +158,12 @@ class Dispatcher:
         return removed
 
     def _refresh_locked(self, kind: str) -> None:
-        entries = tuple(self._registry[kind].values())
-        self._snapshot[kind] = entries
-        self._wanted[kind] = frozenset(name for _, _, table in entries for name in table)
+        callbacks: dict[str, tuple[_Callback, ...]] = {}
+        for listener_id, _listener, table in self._registry[kind].values():
+            for name, (cb, is_async) in table.items():
+                callbacks[name] = (*callbacks.get(name, ()), (listener_id, cb, is_async))
+        self._snapshot[kind] = callbacks
+        self._wanted[kind] = frozenset(callbacks)
 
     def listeners(self, kind: str) -> dict[str, Listener]:
         return {lid: entry[1] for lid, entry in self._registry[kind].items()}
@@ -337,7 +342,7 @@ class Dispatcher:
 
     def _drain(self) -> None:
         queue = self._queue
-        deliver = self._deliver
+        snapshot = self._snapshot
         while True:
             self._wakeup.wait()
             self._wakeup.clear()
@@ -349,7 +354,22 @@ class Dispatcher:
                 assert isinstance(batch, list)
                 self._in_delivery = len(batch)
                 for item in batch:
-                    deliver(item)
+                    # one event, inlined (this runs for every event): each callback in its own try
+                    kind, name, args, _ = item
+                    for listener_id, cb, is_async in snapshot[kind].get(name, ()):
+                        try:
+                            if is_async:
+                                self._run_async(cb, args)
+                            else:
+                                cb(*args)
+                        except Exception:
+                            self.listener_errors += 1
+                            log.exception(
+                                "listener %r raised in %s; other listeners still run", listener_id, name
+                            )
+                    if self._sinks:
+                        self._to_sinks(item)
+                    self.delivered += 1
                     self._in_delivery -= 1
             self._idle.set()
             if queue or self._batch is not None:  # raced with a hand-over, or a batch is being filled
@@ -357,32 +377,16 @@ class Dispatcher:
                 if queue:
                     self._wakeup.set()
 
-    def _deliver(self, item: _Item) -> None:
-        kind, name, args, _ = item
-        for listener_id, _listener, table in self._snapshot[kind]:
-            entry = table.get(name)
-            if entry is None:
-                continue
-            cb, is_async = entry
+    def _to_sinks(self, item: _Item) -> None:
+        kind, name, args, received_at = item
+        # a sink added after the event was queued for listeners only: it was not timed then
+        event = _new_event(item) if received_at else Event(kind, name, args, time.time())
+        for sink in self._sinks:
             try:
-                if is_async:
-                    self._run_async(cb, args)
-                else:
-                    cb(*args)
+                sink(event)
             except Exception:
                 self.listener_errors += 1
-                log.exception("listener %r raised in %s; other listeners still run", listener_id, name)
-        sinks = self._sinks
-        if sinks:
-            # a sink added after the event was queued for listeners only: it was not timed then
-            event = _new_event(item) if item[3] else Event(kind, name, args, time.time())
-            for sink in sinks:
-                try:
-                    sink(event)
-                except Exception:
-                    self.listener_errors += 1
-                    log.exception("event sink %r raised on %s", sink, name)
-        self.delivered += 1
+                log.exception("event sink %r raised on %s", sink, name)
 
     def _run_async(self, cb: Callable[..., Any], args: tuple[Any, ...]) -> None:
         loop = self._loop
