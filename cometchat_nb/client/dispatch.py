@@ -21,22 +21,13 @@ event no listener handles and no queued sink wants is not queued at all; on
 this 2-core machine, handing an event to another thread and back costs more
 than routing it (bench/bench_ingest.py).
 
-Events go to the dispatch thread in *batches*. An event emitted on the
-client's loop is appended to the batch of the current loop iteration (a list
-append: the reader routes every frame one socket read brought); the batch is
-handed over, and the thread woken, once, at the end of that iteration. Waking
-a thread (a futex call, then a GIL hand-off) or taking a lock costs more than
-routing a frame, so it is paid per batch, not per event. An event emitted on
-any other thread is a batch of its own, handed over at once. The thread
-delivers batches in the order they were handed over and each batch in order,
-so the events of one emitting thread (all of a connection's frames: the loop)
-reach every listener in the order they were emitted; a listener that raises
-is logged and counted, and the rest of the batch is still delivered.
+Events emitted on the client's loop wake the dispatch thread once per loop
+iteration, not once per event: the reader routes every frame it already has,
+then the thread delivers the whole batch. Waking a thread (a futex call, then
+a GIL hand-off) costs more than routing a frame.
 
-Sinks receive :class:`Event` tuples: ``(listener kind, callback name, args,
-received_at)``, e.g. ``Event("message", "onTextMessageReceived", (msg,), t)``;
-an event only listeners want is queued as a plain tuple and never becomes an
-``Event`` (building a named tuple costs a third of the hand-off).
+Events are :class:`Event` tuples: ``(listener kind, callback name, args,
+received_at)``, e.g. ``Event("message", "onTextMessageReceived", (msg,), t)``.
 
 The dispatch thread starts when the first listener or queued sink is added,
 not when the first event arrives: the events a client emits while it closes
@@ -83,11 +74,10 @@ class Event(NamedTuple):
 
 Sink = Callable[[Event], None]
 # Event(...) goes through a Python-level __new__; the tuple constructor costs half as much.
-_Item = tuple[str, str, tuple[Any, ...], float]  # an Event's fields: what a batch holds
-_new_event: Callable[[_Item], Event] = functools.partial(tuple.__new__, Event)
+_EventFields = tuple[str, str, tuple[Any, ...], float]
+_new_event: Callable[[_EventFields], Event] = functools.partial(tuple.__new__, Event)
 _running_loop = asyncio._get_running_loop  # the C fast path of get_running_loop(), None off-loop
 _Entry = tuple[str, Listener, dict[str, tuple[Callable[..., Any], bool]]]
-_Callback = tuple[str, Callable[..., Any], bool]  # (listener id, callback, is a coroutine function)
 _STOP = object()
 
 
@@ -108,27 +98,24 @@ class Dispatcher:
         self._name = name
         self._registry: dict[str, dict[str, _Entry]] = {k: {} for k in LISTENER_KINDS}
         # copy-on-write snapshots read by the dispatch thread without a lock
-        # per kind, per callback name: the callbacks to call, in the order the listeners were added
-        self._snapshot: dict[str, dict[str, tuple[_Callback, ...]]] = {k: {} for k in LISTENER_KINDS}
+        self._snapshot: dict[str, tuple[_Entry, ...]] = {k: () for k in LISTENER_KINDS}
         self._sinks: tuple[Sink, ...] = ()  # called on the dispatch thread
         self._inline_sinks: tuple[Sink, ...] = ()  # called by emit(), on the emitting thread
         # per kind, the callback names some listener handles (events nobody wants are not queued)
         self._wanted: dict[str, frozenset[str]] = {k: frozenset() for k in LISTENER_KINDS}
         self._lock = threading.Lock()
-        # batches handed to the dispatch thread, in order (and _STOP at the end)
-        self._queue: collections.deque[list[_Item] | object] = collections.deque()
-        self._batch: list[_Item] | None = None  # the current loop iteration's batch (loop thread only)
-        self._in_delivery = 0  # events of the batch the thread is delivering, not yet delivered
+        self._queue: collections.deque[Event | object] = collections.deque()
         self._wakeup = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
+        self._wake_pending = False  # a wakeup is scheduled (or being made) for what is queued
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._on_finished: Callable[[], object] = lambda: None  # set by aclose()
         self.delivered = 0
         self.listener_errors = 0
-        self.batches = 0  # batches handed to the dispatch thread (one wakeup each)
+        self.batches = 0  # wake-ups of the dispatch thread for queued events (one per loop iteration)
 
     # -- registry -------------------------------------------------------------
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -158,12 +145,9 @@ class Dispatcher:
         return removed
 
     def _refresh_locked(self, kind: str) -> None:
-        callbacks: dict[str, tuple[_Callback, ...]] = {}
-        for listener_id, _listener, table in self._registry[kind].values():
-            for name, (cb, is_async) in table.items():
-                callbacks[name] = (*callbacks.get(name, ()), (listener_id, cb, is_async))
-        self._snapshot[kind] = callbacks
-        self._wanted[kind] = frozenset(callbacks)
+        entries = tuple(self._registry[kind].values())
+        self._snapshot[kind] = entries
+        self._wanted[kind] = frozenset(name for _, _, table in entries for name in table)
 
     def listeners(self, kind: str) -> dict[str, Listener]:
         return {lid: entry[1] for lid, entry in self._registry[kind].items()}
@@ -202,77 +186,52 @@ class Dispatcher:
         Never blocks and never runs listener code (inline sinks are
         non-blocking by contract).
 
-        On the bound loop's thread the event joins the current loop
-        iteration's batch, handed to the dispatch thread at the end of the
-        iteration (one wakeup per batch); from any other thread it is handed
-        over, and the thread woken, at once.
+        On the bound loop's thread the dispatch thread is woken at the end of
+        the current loop iteration (one wakeup for everything emitted until
+        then); from any other thread, at once.
         """
         if self._closed:
             return
-        inline_sinks, sinks = self._inline_sinks, self._sinks
-        if inline_sinks or sinks:
-            now = time.time()
-            if inline_sinks:
-                event = _new_event((kind, name, args, now))
-                for sink in inline_sinks:
-                    try:
-                        sink(event)
-                    except Exception:
-                        self.listener_errors += 1
-                        log.exception("event sink %r raised on %s", sink, name)
-            if not sinks and name not in self._wanted[kind]:
-                return  # nobody on the dispatch thread wants it
-            item: _Item = (kind, name, args, now)
-        elif name in self._wanted[kind]:
-            item = (kind, name, args, 0.0)  # only listeners want it: they get no received_at
-        else:
+        event = _new_event((kind, name, args, time.time()))
+        for sink in self._inline_sinks:
+            try:
+                sink(event)
+            except Exception:
+                self.listener_errors += 1
+                log.exception("event sink %r raised on %s", sink, name)
+        if not self._sinks and name not in self._wanted[kind]:
             return  # nobody on the dispatch thread wants it
-        batch = self._batch
-        if batch is not None and _running_loop() is self._loop:
-            batch.append(item)  # the common case: a frame of the current socket read
+        self._queue.append(event)
+        if self._wake_pending:
             return
-        self._emit_slow(item)
-
-    def _emit_slow(self, item: _Item) -> None:
-        loop = self._loop
-        if loop is not None and _running_loop() is loop:
-            # the first event of this loop iteration: a new batch, handed over at its end
-            self._batch = [item]
-            self._idle.clear()
-            loop.call_soon(self._flush)
-        else:
-            self._hand_over([item])
-
-    def _flush(self) -> None:
-        """Hand the loop iteration's batch to the dispatch thread (on the loop)."""
-        batch, self._batch = self._batch, None
-        if batch and not self._closed:  # closed from another thread: dropped, as emits after a close
-            self._hand_over(batch)
-
-    def _hand_over(self, batch: list[_Item]) -> None:
-        self._idle.clear()
-        self.batches += 1
-        self._queue.append(batch)
         if self._thread is None:
             self._start()
+        self._wake_pending = True
+        self.batches += 1
+        self._idle.clear()
+        loop = self._loop
+        if loop is not None and _running_loop() is loop:
+            loop.call_soon(self._wake)
+        else:
+            self._wake()
+
+    def _wake(self) -> None:
+        # Cleared before setting: an event queued after this line schedules its own wakeup.
+        self._wake_pending = False
         self._wakeup.set()
 
     @property
     def backlog(self) -> int:
-        """Events queued but not yet delivered (the batch being delivered included)."""
-        batch = self._batch
-        pending = len(batch) if batch is not None else 0
-        queued = sum(len(b) for b in list(self._queue) if isinstance(b, list))
-        return pending + self._in_delivery + queued
+        """Events queued but not yet delivered."""
+        return len(self._queue)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until the queue is drained (tests, shutdown). True if it was."""
-        if self._batch is not None and _running_loop() is self._loop:
-            # the batch is handed over at the end of this loop iteration, which cannot end while
-            # the loop's thread blocks here: hand it over now
-            self._flush()
         if self._thread is None or threading.current_thread() is self._thread:
             return not self._queue
+        if self._wake_pending:
+            # a wakeup scheduled with call_soon cannot run while the loop's thread blocks here
+            self._wake()
         return self._idle.wait(timeout)
 
     def _start(self) -> None:
@@ -289,8 +248,6 @@ class Dispatcher:
 
         ``on_finished`` is called by the thread when it ends (only by the first caller's).
         """
-        if self._batch is not None and _running_loop() is self._loop:
-            self._flush()  # what this loop iteration emitted before the close is still delivered
         with self._lock:
             if self._closed:
                 return None
@@ -301,7 +258,7 @@ class Dispatcher:
         if thread is None:
             return None
         self._queue.append(_STOP)
-        self._wakeup.set()
+        self._wake()
         return thread
 
     def close(self, timeout: float = 5.0) -> None:
@@ -342,51 +299,43 @@ class Dispatcher:
 
     def _drain(self) -> None:
         queue = self._queue
-        snapshot = self._snapshot
         while True:
             self._wakeup.wait()
             self._wakeup.clear()
             while queue:
-                batch = queue.popleft()
-                if batch is _STOP:
+                item = queue.popleft()
+                if item is _STOP:
                     self._idle.set()
                     return
-                assert isinstance(batch, list)
-                self._in_delivery = len(batch)
-                for item in batch:
-                    # one event, inlined (this runs for every event): each callback in its own try
-                    kind, name, args, _ = item
-                    for listener_id, cb, is_async in snapshot[kind].get(name, ()):
-                        try:
-                            if is_async:
-                                self._run_async(cb, args)
-                            else:
-                                cb(*args)
-                        except Exception:
-                            self.listener_errors += 1
-                            log.exception(
-                                "listener %r raised in %s; other listeners still run", listener_id, name
-                            )
-                    if self._sinks:
-                        self._to_sinks(item)
-                    self.delivered += 1
-                    self._in_delivery -= 1
+                assert isinstance(item, Event)
+                self._deliver(item)
             self._idle.set()
-            if queue or self._batch is not None:  # raced with a hand-over, or a batch is being filled
+            if queue:  # raced with an emit that saw the event still set
                 self._idle.clear()
-                if queue:
-                    self._wakeup.set()
+                self._wakeup.set()
 
-    def _to_sinks(self, item: _Item) -> None:
-        kind, name, args, received_at = item
-        # a sink added after the event was queued for listeners only: it was not timed then
-        event = _new_event(item) if received_at else Event(kind, name, args, time.time())
+    def _deliver(self, event: Event) -> None:
+        kind, name, args, _ = event
+        for listener_id, _listener, table in self._snapshot[kind]:
+            entry = table.get(name)
+            if entry is None:
+                continue
+            cb, is_async = entry
+            try:
+                if is_async:
+                    self._run_async(cb, args)
+                else:
+                    cb(*args)
+            except Exception:
+                self.listener_errors += 1
+                log.exception("listener %r raised in %s; other listeners still run", listener_id, name)
         for sink in self._sinks:
             try:
                 sink(event)
             except Exception:
                 self.listener_errors += 1
-                log.exception("event sink %r raised on %s", sink, name)
+                log.exception("event sink %r raised on %s", sink, event.name)
+        self.delivered += 1
 
     def _run_async(self, cb: Callable[..., Any], args: tuple[Any, ...]) -> None:
         loop = self._loop
