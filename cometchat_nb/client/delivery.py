@@ -131,7 +131,8 @@ class DeliveryLedger:
         if len(order) > self._recent_ids:
             recent.discard(order.popleft())
         if advance:
-            n = message_number(message_id)
+            # message_number() inlined
+            n = int(message_id) if message_id.isascii() and message_id.isdigit() else 0
             if n > self.last_id:
                 if self.gap:
                     above = self._above_gap

@@ -115,6 +115,7 @@ class Dispatcher:
         self._on_finished: Callable[[], object] = lambda: None  # set by aclose()
         self.delivered = 0
         self.listener_errors = 0
+        self.batches = 0  # wake-ups of the dispatch thread for queued events (one per loop iteration)
 
     # -- registry -------------------------------------------------------------
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -206,6 +207,7 @@ class Dispatcher:
         if self._thread is None:
             self._start()
         self._wake_pending = True
+        self.batches += 1
         self._idle.clear()
         loop = self._loop
         if loop is not None and _running_loop() is loop:

@@ -122,10 +122,14 @@ class Router:
                 self.echoes_dropped += 1
                 return
             ledger = self._ledger
+            message = frame.message
             if ledger.catching_up:
-                ledger.held.append(frame.message)
-            elif ledger.accept(frame.message.id):
-                self.route_message(frame.message)
+                ledger.held.append(message)
+            elif ledger.accept(message.id):
+                if type(message) is TextMessage:  # route_message() inlined for most messages
+                    self.emit("message", "onTextMessageReceived", message)
+                else:
+                    self.route_message(message)
             return
         route = FRAME_ROUTES.get(type(frame))
         if route is not None:

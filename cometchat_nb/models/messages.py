@@ -126,7 +126,9 @@ class BaseMessage:
         sent_at = get("sentAt")
         self.sent_at = sent_at if type(sent_at) is int else lenient_int(o, "sentAt")
         updated_at = get("updatedAt")
-        self.updated_at = updated_at if type(updated_at) is int else lenient_int(o, "updatedAt")
+        self.updated_at = (
+            updated_at if updated_at is None or type(updated_at) is int else lenient_int(o, "updatedAt")
+        )
         # absent unless the message was edited/deleted; kept as fields, so reading them
         # never needs raw (a socket message parses raw again on first use, see raw)
         edited_at, edited_by = get("editedAt"), get("editedBy")
@@ -665,7 +667,7 @@ def message_from_wire(obj: Any, *, source: str = "live") -> BaseMessage:
 
     The class is chosen by ``category``/``type`` as the JS SDK does.
     """
-    o = as_object(obj, "message")
+    o = obj if type(obj) is dict else as_object(obj, "message")
     category = o.get("category")
     cls: type[BaseMessage]
     if category == CATEGORY.MESSAGE or category is None:

@@ -472,8 +472,10 @@ def _decode_message(obj: JSON, source: str) -> MessageFrame:
     get = obj.get
     app_id, device_id, sender, receiver = get("appId"), get("deviceId"), get("sender"), get("receiver")
     rt = get("receiverType")
+    body = get("body")
     if not (
-        type(app_id) in _STR_OR_NONE
+        type(body) is dict
+        and type(app_id) in _STR_OR_NONE
         and type(device_id) in _STR_OR_NONE
         and type(sender) in _STR_OR_NONE
         and type(receiver) in _STR_OR_NONE
@@ -481,7 +483,7 @@ def _decode_message(obj: JSON, source: str) -> MessageFrame:
     ):  # numbers to convert, or a field to refuse: the general path says what is wrong
         env = _env(obj)
         return MessageFrame(message=message_from_wire(_body(obj, "message"), source=source), **env)
-    message = message_from_wire(_body(obj, "message"), source=source)
+    message = message_from_wire(body, source=source)
     frame = object.__new__(MessageFrame)
     _SET_MESSAGE(frame, message)
     _SET_APP_ID(frame, app_id)
@@ -674,7 +676,13 @@ def decode(data: str | bytes, *, loads: Loads = json.loads, source: str = "live"
         obj = loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ProtocolError(f"frame is not valid JSON: {exc}") from None
-    frame = decode_object(obj, source=source)
+    if type(obj) is dict and obj.get("type") == "message":  # most frames: straight to their decoder
+        try:
+            frame: Frame = _decode_message(obj, source)
+        except RecursionError:  # see decode_object
+            raise ProtocolError("frame is nested too deeply") from None
+    else:
+        frame = decode_object(obj, source=source)
     if type(frame) is MessageFrame and type(frame.message) is not Action:
         # the message keeps the text and parses its raw JSON again if asked for it
         # (an Action's nested messages share parts of its JSON: it keeps the tree)

@@ -150,3 +150,113 @@ async def test_liveframe_on_a_real_client_fills_on_the_loop_without_the_dispatch
     finally:
         live.detach()
         await client.close()
+
+
+# -- batches: one hand-over per loop iteration, the guarantees per event ------------------------
+
+
+async def test_events_of_one_loop_iteration_are_one_batch_and_order_holds_across_batches() -> None:
+    dispatcher = Dispatcher("batches")
+    dispatcher.bind_loop(asyncio.get_running_loop())
+    got: list[Any] = []
+    dispatcher.add("message", "l", MessageListener(onTextMessageReceived=got.append))
+    try:
+        for batch in range(3):
+            for i in range(50):
+                dispatcher.emit("message", "onTextMessageReceived", (batch, i))
+            dispatcher.emit("message", "onTypingStarted", "nobody wants it")  # not queued
+            await asyncio.sleep(0)  # the end of the loop iteration hands the batch over
+        assert dispatcher.batches == 3, "one hand-over (one wakeup) per loop iteration"
+        assert await asyncio.to_thread(dispatcher.wait_idle, WAIT)
+        assert got == [(b, i) for b in range(3) for i in range(50)]
+        assert dispatcher.delivered == 150 and dispatcher.backlog == 0
+    finally:
+        await dispatcher.aclose()
+
+
+async def test_a_blocking_listener_stalls_neither_emit_nor_the_loop_and_its_batch_waits_in_order() -> None:
+    dispatcher = Dispatcher("blocking")
+    dispatcher.bind_loop(asyncio.get_running_loop())
+    entered, release = threading.Event(), threading.Event()
+    got: list[int] = []
+
+    def slow(i: int) -> None:
+        if i == 0:
+            entered.set()
+            release.wait(WAIT)  # a listener doing blocking work
+        got.append(i)
+
+    dispatcher.add("message", "slow", MessageListener(onTextMessageReceived=slow))
+    try:
+        dispatcher.emit("message", "onTextMessageReceived", 0)
+        await asyncio.sleep(0)
+        assert await asyncio.to_thread(entered.wait, WAIT)
+        # the listener blocks: the loop (the socket reader) goes on emitting, batch after batch
+        for batch in range(1, 11):
+            for i in range(batch * 10, batch * 10 + 10):
+                dispatcher.emit("message", "onTextMessageReceived", i)
+            await asyncio.sleep(0)
+        assert dispatcher.batches == 11
+        assert dispatcher.backlog == 100, "queued, not lost"
+        assert got == []
+        release.set()
+        assert await asyncio.to_thread(dispatcher.wait_idle, WAIT)
+        assert got == [0, *range(10, 110)]
+    finally:
+        release.set()
+        await dispatcher.aclose()
+
+
+async def test_a_listener_that_raises_loses_nothing_else_of_its_batch(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    dispatcher = Dispatcher("raising")
+    dispatcher.bind_loop(asyncio.get_running_loop())
+    seen_by_broken: list[int] = []
+    seen_by_other: list[int] = []
+    sunk: list[int] = []
+
+    def broken(i: int) -> None:
+        seen_by_broken.append(i)
+        if i % 3 == 1:
+            raise RuntimeError(f"listener bug on {i}")
+
+    dispatcher.add("message", "broken", MessageListener(onTextMessageReceived=broken))
+    dispatcher.add("message", "other", MessageListener(onTextMessageReceived=seen_by_other.append))
+    dispatcher.add_sink(lambda event: sunk.append(event.args[0]))  # queued sink, after the listeners
+    try:
+        for i in range(10):
+            dispatcher.emit("message", "onTextMessageReceived", i)
+        await asyncio.sleep(0)
+        assert dispatcher.batches == 1
+        assert await asyncio.to_thread(dispatcher.wait_idle, WAIT)
+        assert seen_by_broken == seen_by_other == sunk == list(range(10))
+        assert dispatcher.listener_errors == 3  # 1, 4, 7
+        assert "listener bug on 7" in caplog.text
+    finally:
+        await dispatcher.aclose()
+
+
+async def test_wait_idle_on_the_loop_hands_over_the_batch_being_filled() -> None:
+    dispatcher = Dispatcher("idle")
+    dispatcher.bind_loop(asyncio.get_running_loop())
+    got: list[int] = []
+    dispatcher.add("message", "l", MessageListener(onTextMessageReceived=got.append))
+    try:
+        for i in range(5):
+            dispatcher.emit("message", "onTextMessageReceived", i)
+        # blocking the loop's own thread: the end-of-iteration hand-over cannot run, so wait_idle does it
+        assert dispatcher.wait_idle(WAIT)
+        assert got == list(range(5)) and dispatcher.batches == 1
+    finally:
+        await dispatcher.aclose()
+
+
+def test_events_emitted_off_the_loop_are_handed_over_at_once(dispatcher: Dispatcher) -> None:
+    got: list[int] = []
+    dispatcher.add("message", "l", MessageListener(onTextMessageReceived=got.append))
+    for i in range(3):
+        dispatcher.emit("message", "onTextMessageReceived", i)  # no loop on this thread
+    assert dispatcher.batches == 3
+    assert dispatcher.wait_idle(WAIT)
+    assert got == [0, 1, 2]
