@@ -206,6 +206,9 @@ def _transient(router: Router, frame: TransientFrame) -> None:
 
 
 def _reaction(router: Router, frame: ReactionFrame) -> None:
+    # our own reaction's echo: the JS SDK drops every frame carrying its own deviceId
+    if frame.device_id == router.own_device:
+        return
     added = "removed" not in frame.event.action
     router.emit("message", "onMessageReactionAdded" if added else "onMessageReactionRemoved", frame.event)
 

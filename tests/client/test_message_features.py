@@ -42,7 +42,7 @@ async def pair(make_client: MakeClient) -> tuple[Client, Recorder, Client, Recor
 
 
 async def test_reactions_add_remove_list_and_live_events(make_client: MakeClient) -> None:
-    alice, arec, bob, _brec = await pair(make_client)
+    alice, arec, bob, brec = await pair(make_client)
     sent = await alice.send_message(TextMessage("superhero2", "react to me"))
     assert sent.id is not None and sent.get_reactions() == []
 
@@ -64,6 +64,10 @@ async def test_reactions_add_remove_list_and_live_events(make_client: MakeClient
     await alice.add_reaction(sent.id, "🎉")
     (thumbs, party) = theirs.getReactions() + (await alice.get_message(sent.id)).getReactions()[1:]
     assert (thumbs.count, thumbs.reacted_by_me, party.reaction, party.count) == (2, True, "🎉", 1)
+    # our own reactions are not echoed to our listeners (the JS SDK drops its own deviceId's frames)
+    await brec.wait(lambda r: r.count("onMessageReactionAdded") == 2)
+    alice.wait_listeners_idle()
+    assert arec.count("onMessageReactionAdded") == 1
     seen_by_bob = {c.reaction: (c.count, c.reacted_by_me) for c in (await bob.get_message(sent.id)).reactions}
     assert seen_by_bob == {"👍": (2, True), "🎉": (1, False)}
 
