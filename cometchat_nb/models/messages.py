@@ -29,6 +29,10 @@ __all__ = [
 MEDIA_TYPES: Final = ("image", "video", "audio", "file")
 
 
+# the keys _may_have looks for in a frame's bytes, quoted and encoded once
+_NEEDLES: Final = {"reactions": b'"reactions"', "mentions": b'"mentions"'}
+
+
 class BaseMessage:
     """Common part of every message (``CometChat.BaseMessage``).
 
@@ -276,9 +280,24 @@ class BaseMessage:
         """Replies to this message the reader has not read (the server's per-reader view)."""
         return self._ts("unreadRepliesCount") or 0
 
+    def _may_have(self, key: str) -> bool:
+        """Whether ``data`` may hold ``key``: a message decoded from a socket frame keeps
+        the frame's text (see :meth:`_keep_frame`), and a key the text does not
+        contain is not worth parsing it again for (a live message has no reactions
+        and seldom mentions)."""
+        frame = self._raw_frame
+        if self._raw is None and frame is not None:
+            text = frame[0]
+            if isinstance(text, bytes):
+                return (_NEEDLES.get(key) or f'"{key}"'.encode()) in text
+            return f'"{key}"' in text
+        return True
+
     @property
     def reactions(self) -> list[ReactionCount]:
         """``data.reactions``: one :class:`ReactionCount` per reaction, with "reacted by me"."""
+        if not self._may_have("reactions"):
+            return []
         items = self.data.get("reactions")
         if not isinstance(items, list):
             return []
@@ -287,6 +306,8 @@ class BaseMessage:
     @property
     def mentioned_users(self) -> list[User]:
         """The users the text mentions (``<@uid:UID>``), as the server resolved them (``data.mentions``)."""
+        if not self._may_have("mentions"):
+            return []
         mentions = self.data.get("mentions")
         if not isinstance(mentions, dict):
             return []
@@ -300,6 +321,8 @@ class BaseMessage:
 
     @property
     def mentioned_uids(self) -> list[str]:
+        if not self._may_have("mentions"):
+            return []
         mentions = self.data.get("mentions")
         return [str(u) for u in mentions] if isinstance(mentions, dict) else []
 
