@@ -72,6 +72,7 @@ def test_feature_columns_are_filled_and_typed() -> None:
     live(Event("message", "onMessageReactionAdded", (reaction,), T0 + 2))
     df = live.df
     check_dtypes(df)
+
     def values(column: str) -> list[Any]:
         return [None if pd.isna(v) else v for v in df[column]]
 
