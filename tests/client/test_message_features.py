@@ -77,6 +77,9 @@ async def test_reactions_add_remove_list_and_live_events(make_client: MakeClient
     assert [(x.uid, x.reaction) for x in first] == [("superhero2", "👍"), ("superhero1", "👍")]
     assert [(x.uid, x.reaction) for x in await request.fetch_next()] == [("superhero1", "🎉")]
     assert await request.fetch_next() == []
+    # fetchPrevious pages back from the last page's first reaction (meta.previous)
+    back = await request.fetch_previous()
+    assert [(x.uid, x.reaction) for x in back] == [("superhero2", "👍"), ("superhero1", "👍")]
     only = await alice.reactions_request().set_message_id(sent.id).set_reaction("🎉").build().fetch_next()
     assert [x.get_uid() for x in only] == ["superhero1"]
 

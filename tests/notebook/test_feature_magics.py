@@ -45,6 +45,8 @@ def test_send_reply_file_react_and_filtered_history(
         assert isinstance(shown, Image) and shown.data == PNG
         assert "Sent image message" in capsys.readouterr().out
         ip.run_line_magic("cometchat_send", f"superhero2 --file {path} --reply-to {question.id}")
+        ip.run_line_magic("cometchat_send", f"superhero2 don't wait -r {question.id}")  # unbalanced quote
+        assert f"in the thread of {question.id}." in capsys.readouterr().out
         with pytest.raises(UsageError):
             ip.run_line_magic("cometchat_send", "superhero2")
         with pytest.raises(UsageError) as missing:
@@ -62,7 +64,7 @@ def test_send_reply_file_react_and_filtered_history(
         )
 
     thread = ip.run_line_magic("cometchat_history", f"--parent {question.id}")
-    assert list(thread["text"].fillna("")) == ["yes, at noon", ""]
+    assert list(thread["text"].fillna("")) == ["yes, at noon", "", "don't wait"]
     assert set(thread["parent_id"]) == {question.id}
     assert thread["attachment_name"].iloc[1] == "dot.png" and thread["attachment_size"].iloc[1] == len(PNG)
     main = ip.run_line_magic("cometchat_history", "--uid superhero2 --hide-replies")
@@ -76,3 +78,4 @@ def test_send_reply_file_react_and_filtered_history(
     assert list(mentioning["message_id"]) == [question.id]
     found = ip.run_line_magic("cometchat_history", "--uid superhero2 --search NOON")
     assert list(found["text"]) == ["yes, at noon"]
+    assert len(ip.run_line_magic("cometchat_history", "--uid superhero2 --search WAIT")) == 1
