@@ -168,6 +168,7 @@ class Client(
         self._loop: asyncio.AbstractEventLoop | None = None
         self._login_lock = asyncio.Lock()
         self._closed = False
+        self._closing: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------------------
     # lifecycle
@@ -229,16 +230,24 @@ class Client(
         return True
 
     async def close(self) -> None:
-        """Close the socket (1000), save the session, stop background work. Idempotent.
+        """Close the socket (1000), save the session, stop background work. Idempotent;
+        concurrent calls all wait for the same close.
 
         Returns once the sockets are closed and queued events were delivered
         to the listeners (at most 5 s for a listener that blocks). The session
         stays saved (use :meth:`logout` to forget it).
         """
-        if self._closed:
-            return
-        if self._loop is not None and self._loop is not asyncio.get_running_loop():
-            raise StateError("close() must run on the client's event loop", code=ErrorCode.WRONG_THREAD)
+        if self._closing is None:
+            if self._closed:
+                return
+            if self._loop is not None and self._loop is not asyncio.get_running_loop():
+                raise StateError("close() must run on the client's event loop", code=ErrorCode.WRONG_THREAD)
+            self._closing = asyncio.get_running_loop().create_task(self._close(), name="cometchat-close")
+        # Every caller waits for the one close (a second call returning early would
+        # let its caller exit with events undelivered); a cancelled caller leaves it running.
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         # Nothing here may need an executor or start a thread: at interpreter exit
         # (the SDK runtime closes clients from atexit) Python refuses both.
         await self._supervisor.stop("client closed")

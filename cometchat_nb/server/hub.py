@@ -101,9 +101,14 @@ class Hub:
         return list(self._by_uid)
 
     def connection_count(self, uid: str | None = None) -> int:
+        """Open sockets (of ``uid``): one whose close handshake has begun is not
+        counted, so a client that saw the server's close frame sees the count drop
+        (the session itself leaves when its socket is gone)."""
         if uid is not None:
-            return len(self._by_uid.get(uid, ()))
-        return sum(len(s) for s in self._by_uid.values())
+            sessions: Iterable[Session] = self._by_uid.get(uid, ())
+        else:
+            sessions = (s for group in self._by_uid.values() for s in group)
+        return sum(1 for s in sessions if s.ws.protocol.state is State.OPEN)
 
     def send(self, sessions: Iterable[Session], frame: bytes, *, guard: bool = True) -> int:
         """Push one UTF-8 JSON text frame to ``sessions``; returns sockets reached."""

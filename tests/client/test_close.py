@@ -165,3 +165,36 @@ async def test_a_late_background_save_never_overwrites_a_newer_state(server: Emb
         assert not (store.load() or {}).get("authToken"), "a late save brought the session back after logout"
     finally:
         await client.close()
+
+
+async def test_concurrent_closes_both_return_once_the_client_is_closed(server: EmbeddedServer) -> None:
+    """A second ``close()`` while the first is under way waits for the same close: when
+    either returns, queued events were delivered and the socket is gone."""
+    seen: list[str] = []
+    release = threading.Event()
+
+    def slow_on_text(message: TextMessage) -> None:
+        release.wait(WAIT)
+        seen.append(message.text)
+
+    client = Client(server.app_id, settings_for(server), store=MemorySessionStore(), backoff=lambda n: 0)
+    client.add_connection_listener("c", ConnectionListener(onDisconnected=lambda: seen.append("closed")))
+    client.add_message_listener("slow", MessageListener(onTextMessageReceived=slow_on_text))
+    arrived = asyncio.Event()
+    client.add_event_sink(lambda e: arrived.set() if e.name == "onTextMessageReceived" else None, inline=True)
+    await client.login("superhero1", server.auth_key)
+    await client.wait_for_catchup(WAIT)
+    server.send_message("superhero2", "superhero1", "queued at close")
+    await asyncio.wait_for(arrived.wait(), WAIT)
+
+    async def close_and_look() -> list[str]:
+        await client.close()
+        return [*seen, *client_sockets_to(server.port)]
+
+    first = asyncio.create_task(close_and_look())
+    second = asyncio.create_task(close_and_look())
+    for _ in range(100):  # loop iterations, not wall time: both calls are under way
+        await asyncio.sleep(0)
+    release.set()
+    results = await asyncio.wait_for(asyncio.gather(first, second), WAIT)
+    assert results == [["queued at close", "closed"]] * 2

@@ -18,6 +18,7 @@ from cometchat_nb.notebook import SimulatedUser, session
 from cometchat_nb.notebook.config import DEFAULT_MAX_ROWS, DEFAULT_UI_HZ
 from cometchat_nb.notebook.kernel import KERNEL_SWITCH_INTERVAL
 from cometchat_nb.notebook.magics import CometChatMagics
+from cometchat_nb.notebook.magics.base import without_comment
 from cometchat_nb.protocol.states import ConnectionState
 
 from ..support import WAIT
@@ -127,6 +128,41 @@ def test_group_send_and_history(ip: InteractiveShell) -> None:
     assert set(hist["receiver_type"]) == {"group"} and set(hist["source"]) == {"history"}
     df = ip.run_line_magic("cometchat_history", "--guid supergroup --limit 1 --pages 2")
     assert list(df["text"]) == ["don't panic", "two  spaces"]
+
+
+def test_a_trailing_comment_is_not_an_argument(ip: InteractiveShell) -> None:
+    ip.run_line_magic("cometchat_init", "--local")
+    ip.run_line_magic("cometchat_login", "superhero1")
+    cell = "\n".join(
+        [
+            "%cometchat_send -g supergroup hi #general team  # a hashtag stays, the comment goes",
+            '%cometchat_send -g supergroup "quoted # stays"  # comment',
+            "%cometchat_send --group supergroup don't # unbalanced quote, still a comment",
+            "%cometchat_send -g supergroup issue#3 #  ",
+            "%cometchat_history --guid supergroup -o hist  # stored in hist",
+        ]
+    )
+    result = ip.run_cell(cell)
+    assert result.success, result.error_in_exec
+    texts = list(ip.user_ns["hist"]["text"])
+    assert texts == ["hi #general team", "quoted # stays", "don't", "issue#3"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("a b # c", "a b"),
+        ("# all comment", ""),
+        ("#tag a", "#tag a"),
+        ("a 'x # y' b", "a 'x # y' b"),
+        ('a "x # y" # z', 'a "x # y"'),
+        ("a \\# b", "a \\# b"),
+        ("a#", "a#"),
+        ("a #", "a"),
+    ],
+)
+def test_without_comment(line: str, kept: str) -> None:
+    assert without_comment(line) == kept
 
 
 def test_umbrella_magic(ip: InteractiveShell) -> None:

@@ -51,6 +51,7 @@ __all__ = [
     "magic_arguments",
     "output_argument",
     "table_arguments",
+    "without_comment",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -152,6 +153,29 @@ def combine_magics(cls: M) -> M:
 
 def _trait_error(exc: InvalidArgumentError) -> TraitError:
     return TraitError(exc.message)
+
+
+def without_comment(line: str) -> str:
+    """``line`` without a trailing Python-style comment: from an unquoted ``#``
+    that stands alone as a word (``%cometchat_send bob hi  # greet him``). A ``#``
+    joined to other characters (``#general``, ``issue#3``) or in quotes stays: it is text."""
+    quote: str | None = None
+    escaped = False
+    for i, ch in enumerate(line):
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif (
+            ch == "#" and (i == 0 or line[i - 1].isspace()) and (i + 1 == len(line) or line[i + 1].isspace())
+        ):
+            return line[:i].rstrip()
+    return line
 
 
 @magics_class
@@ -258,12 +282,13 @@ class MagicsBase(Magics, Configurable):
         """Parse ``line`` with the magic's ``magic_arguments`` parser.
 
         Words are split the POSIX shell way (quotes group words and are removed,
-        ``"two  spaces"`` stays one argument); unbalanced quotes raise ValueError.
+        ``"two  spaces"`` stays one argument) after a trailing comment is cut
+        (:func:`without_comment`); unbalanced quotes raise ValueError.
         The magic is looked up by name because IPython's ``line_magic`` types the
         attribute as a union mypy cannot call.
         """
         parser: argparse.ArgumentParser = getattr(self, magic).parser
-        return parser.parse_args(shlex.split(line))
+        return parser.parse_args(shlex.split(without_comment(line)))
 
     def output(self, value: Any, out: str | None) -> Any:
         """``value`` to display, or, with ``-o VAR`` (``out``), stored in the user's ``VAR``

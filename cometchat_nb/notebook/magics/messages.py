@@ -25,6 +25,8 @@ def _split_send_line(line: str) -> argparse.Namespace:
         to=None, text=[], group=False, reply_to=None, file=None, media_type=None, show=False
     )
     words = line.split()
+    if "#" in words:  # a trailing comment (unbalanced quotes: the shell rules do not apply)
+        words = words[: words.index("#")]
     i = 0
     while i < len(words):
         word = words[i]
