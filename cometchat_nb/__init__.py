@@ -40,15 +40,21 @@ from .models import CONNECTION_STATUS as CONNECTION_STATUS
 from .models import GROUP_MEMBER_SCOPE as GROUP_MEMBER_SCOPE
 from .models import GROUP_TYPE as GROUP_TYPE
 from .models import MESSAGE_TYPE as MESSAGE_TYPE
+from .models import REACTION_ACTION as REACTION_ACTION
 from .models import RECEIVER_TYPE as RECEIVER_TYPE
 from .models import Action as Action
+from .models import Attachment as Attachment
 from .models import BaseMessage as BaseMessage
 from .models import Call as Call
+from .models import CometChatHelper as CometChatHelper
 from .models import CustomMessage as CustomMessage
 from .models import Group as Group
 from .models import GroupMember as GroupMember
+from .models import MediaFile as MediaFile
 from .models import MediaMessage as MediaMessage
 from .models import MessageReceipt as MessageReceipt
+from .models import Reaction as Reaction
+from .models import ReactionCount as ReactionCount
 from .models import ReactionEvent as ReactionEvent
 from .models import TextMessage as TextMessage
 from .models import TransientMessage as TransientMessage
@@ -71,11 +77,13 @@ __all__ = [
     "GROUP_TYPE",
     "MESSAGE_TYPE",
     "PRESENCE",
+    "REACTION_ACTION",
     "RECEIVER_TYPE",
     "Action",
     "ApiError",
     "AppSettings",
     "AppSettingsBuilder",
+    "Attachment",
     "AuthError",
     "BaseMessage",
     "Call",
@@ -83,6 +91,7 @@ __all__ = [
     "Client",
     "CometChat",
     "CometChatException",
+    "CometChatHelper",
     "ConnectionListener",
     "ConnectionState",
     "ConnectionStateChange",
@@ -97,12 +106,15 @@ __all__ = [
     "InvalidArgumentError",
     "Listener",
     "LoginListener",
+    "MediaFile",
     "MediaMessage",
     "MemorySessionStore",
     "MessageListener",
     "MessageReceipt",
     "NotConnectedError",
     "ProtocolError",
+    "Reaction",
+    "ReactionCount",
     "ReactionEvent",
     "SessionStore",
     "StateError",

@@ -29,6 +29,8 @@ NOT_AT_THE_ROOT = {
     "error_from_wire": "errors",
     "short_repr": "errors",
     "message_from_wire": "models",
+    "MEDIA_TYPES": "models",
+    "media_file": "models",
     # the listener machinery behind Client.add_listener
     "LISTENERS": "listeners",
     "check_listener": "listeners",

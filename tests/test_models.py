@@ -13,6 +13,7 @@ from cometchat_nb.models import (
     CATEGORY,
     RECEIVER_TYPE,
     Action,
+    Attachment,
     BaseMessage,
     Call,
     CustomMessage,
@@ -348,7 +349,7 @@ def test_invalid_receiver_type_is_rejected(bad: Any) -> None:
 def test_media_message_body() -> None:
     m = MediaMessage("u", "https://x/y.png", "image")
     m.caption = "cap"
-    m.attachments = [{"url": "https://x/y.png"}]
+    m.attachments = [Attachment(url="https://x/y.png")]
     assert m.to_wire()["data"] == {
         "url": "https://x/y.png",
         "text": "cap",

@@ -43,7 +43,12 @@ SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 RUN_TIMEOUT = 150.0  # one notebook, kernel start-up included (they take a few seconds)
 
-EXPECTED = ("01_quickstart.ipynb", "02_manual_connection.ipynb", "03_live_event_analysis.ipynb")
+EXPECTED = (
+    "01_quickstart.ipynb",
+    "02_manual_connection.ipynb",
+    "03_live_event_analysis.ipynb",
+    "05_message_features.ipynb",
+)
 
 
 def _ids(path: Path) -> str:
@@ -91,7 +96,7 @@ def _nbval(notebook: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
         pytest.fail(f"{notebook.name} did not finish within {RUN_TIMEOUT:g} s:\n{exc.stdout!r}")
 
 
-def test_the_three_demo_notebooks_exist() -> None:
+def test_the_demo_notebooks_exist() -> None:
     assert [p.name for p in NOTEBOOKS] == list(EXPECTED)
 
 

@@ -21,7 +21,7 @@ order and that nothing imports in a cycle)::
     requests/       the *RequestBuilder classes, one module per resource
     api/            the REST wrappers, one mixin per domain (ApiBase declares what
                     they may use): connection, listeners, messages, transient,
-                    users, groups
+                    users, groups, reactions, media
     client.py       Client: wiring, init/close, login/logout, the socket callbacks
 
 Where a feature goes (conversations, reactions, blocking … ; the names are examples)

@@ -55,7 +55,16 @@ from ..protocol.frames import AuthRequest
 from ..protocol.retry import BackoffPolicy
 from ..protocol.states import ConnectionState, ConnectionStateChange
 from ..settings import AppSettings
-from .api import ConnectionApi, GroupsApi, ListenersApi, MessagesApi, TransientApi, UsersApi
+from .api import (
+    ConnectionApi,
+    GroupsApi,
+    ListenersApi,
+    MediaApi,
+    MessagesApi,
+    ReactionsApi,
+    TransientApi,
+    UsersApi,
+)
 from .catchup import CatchupRunner
 from .connection import Connection, proxy_for
 from .delivery import DeliveryLedger, message_number
@@ -74,7 +83,9 @@ log = logging.getLogger(__name__)
 _SDK_VERSION_US = __version__.replace(".", "_")
 
 
-class Client(ConnectionApi, ListenersApi, MessagesApi, TransientApi, UsersApi, GroupsApi):
+class Client(
+    ConnectionApi, ListenersApi, MessagesApi, TransientApi, UsersApi, GroupsApi, ReactionsApi, MediaApi
+):
     """The async CometChat API for one user. See the module docstring.
 
     ``store``: where the session is kept between runs (default: a file per
@@ -206,6 +217,7 @@ class Client(ConnectionApi, ListenersApi, MessagesApi, TransientApi, UsersApi, G
                 restored = None
             if restored is not None:
                 self._session, settings = restored
+                self._router.reader = self._session.uid
                 self._adopt_settings(settings)
                 self._ledger.restore(saved)
                 log.info("restored the session of %s", self._session.uid)
@@ -340,6 +352,7 @@ class Client(ConnectionApi, ListenersApi, MessagesApi, TransientApi, UsersApi, G
                 )
                 session = self._adopt_me(me, token)
                 self._session = session
+                self._router.reader = session.uid
                 await self._init_cursor()
                 self._saver.save_now()
                 self._start_persist()

@@ -101,9 +101,17 @@ class RestApi:
                 )
             headers = rest.client_headers(self._app_id, self._resource, auth_token)
         url = hosts.url(ep, **(path or {})) + rest.query_string(query or {})
-        content = orjson.dumps(body) if body is not None else None
-        if content is None and ep.method in ("POST", "PUT"):
-            content = b"{}"
+        form: dict[str, Any] = {}
+        if isinstance(body, rest.Multipart):
+            # httpx writes the multipart body and its Content-Type (with the boundary)
+            del headers["Content-Type"]
+            form["data"] = _form_fields(body.fields)
+            form["files"] = [(field, (name, blob, mime)) for field, name, blob, mime in body.files]
+            content = None
+        else:
+            content = orjson.dumps(body) if body is not None else None
+            if content is None and ep.method in ("POST", "PUT"):
+                content = b"{}"
         self.calls += 1
         try:
             response = await self._http().request(
@@ -112,6 +120,7 @@ class RestApi:
                 headers=headers,
                 content=content,
                 extensions={"trace": _CloseUnwrappedStream()},
+                **form,
             )
         except httpx.TimeoutException:
             raise SdkTimeoutError(
@@ -132,6 +141,40 @@ class RestApi:
                 details={"endpoint": endpoint, "status": response.status_code},
             ) from None
         return rest.parse_envelope(obj)
+
+    async def download(self, url: str, auth_token: str | None) -> tuple[bytes, str | None]:
+        """``GET url``: the body and its ``Content-Type`` (a media file).
+
+        ``auth_token`` goes in the ``authToken`` header (the embedded server's
+        media route takes it, as it takes ``?fat=``); pass it only for the
+        chat's own hosts. A JSON error envelope becomes the CometChat error.
+        """
+        headers = {"authToken": auth_token} if auth_token else {}
+        self.calls += 1
+        try:
+            response = await self._http().get(
+                url, headers=headers, extensions={"trace": _CloseUnwrappedStream()}
+            )
+        except httpx.TimeoutException:
+            raise SdkTimeoutError(
+                f"GET {url} got no answer within {self._timeout:g} s", code=ErrorCode.FAILED_TO_FETCH
+            ) from None
+        except httpx.HTTPError as exc:
+            raise TransportError(
+                f"There is an issue reaching {_origin(url)}: {type(exc).__name__}: {exc}"
+            ) from None
+        ctype = response.headers.get("content-type")
+        if response.status_code != 200:
+            try:
+                obj = orjson.loads(response.content)
+            except orjson.JSONDecodeError:
+                raise TransportError(
+                    f"GET {_origin(url)}/… answered HTTP {response.status_code}",
+                    details={"status": response.status_code},
+                ) from None
+            rest.parse_envelope(obj)  # raises the error it carries
+            raise TransportError(f"GET {_origin(url)}/… answered HTTP {response.status_code}")
+        return response.content, ctype
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -166,6 +209,20 @@ class _CloseUnwrappedStream:
         elif event == "connection.start_tls.failed" and self._stream is not None:
             stream, self._stream = self._stream, None
             await stream.aclose()  # idempotent: httpcore already closed it after an error
+
+
+def _form_fields(fields: tuple[tuple[str, str], ...]) -> dict[str, str | list[str]]:
+    # httpx takes repeated form fields as a list under one name, in order
+    out: dict[str, str | list[str]] = {}
+    for name, value in fields:
+        prev = out.get(name)
+        if prev is None:
+            out[name] = value
+        elif isinstance(prev, list):
+            prev.append(value)
+        else:
+            out[name] = [prev, value]
+    return out
 
 
 def _origin(url: str) -> str:

@@ -105,13 +105,15 @@ class Router:
     carry it are our own echoes. ``echoes_dropped`` counts them.
     """
 
-    __slots__ = ("_ledger", "echoes_dropped", "emit", "own_device")
+    __slots__ = ("_ledger", "echoes_dropped", "emit", "own_device", "reader")
 
     def __init__(self, emit: Emit, ledger: DeliveryLedger, own_device: str) -> None:
         self.emit = emit
         self._ledger = ledger
         self.own_device = own_device
         self.echoes_dropped = 0
+        #: the logged-in uid: each routed message's reader (``hasMentionedMe()``)
+        self.reader: str | None = None
 
     def on_frame(self, frame: Frame) -> None:
         """Route one frame from the socket (the reader's callback)."""
@@ -147,6 +149,7 @@ class Router:
 
     def route_message(self, message: BaseMessage) -> None:
         """Emit the callback for ``message`` (no ledger check: see :meth:`deliver`)."""
+        message._reader = self.reader
         cls = type(message)
         if cls is TextMessage:  # most messages: no table lookup
             self.emit("message", "onTextMessageReceived", message)
@@ -207,6 +210,9 @@ def _transient(router: Router, frame: TransientFrame) -> None:
 
 
 def _reaction(router: Router, frame: ReactionFrame) -> None:
+    # our own reaction's echo: the JS SDK drops every frame carrying its own deviceId
+    if frame.device_id == router.own_device:
+        return
     added = "removed" not in frame.event.action
     router.emit("message", "onMessageReactionAdded" if added else "onMessageReactionRemoved", frame.event)
 

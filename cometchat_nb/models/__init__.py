@@ -26,7 +26,11 @@ Modules (each imports only those above it)::
     users.py       User, GroupMember, Group
     messages.py    BaseMessage, TextMessage, CustomMessage, MediaMessage, Action, Call,
                    message_from_wire
+    reactions.py   Reaction, ReactionCount
+    attachments.py Attachment (received), MediaFile and media_file (to upload)
+    messages.py    (the message features: reactions, mentions, replies, attachments)
     events.py      TypingIndicator, MessageReceipt, TransientMessage, ReactionEvent
+    helpers.py     CometChatHelper (updateMessageWithReactionInfo)
 
 A new model (``Conversation``, ``Reaction``, ``Attachment`` …) goes in the module of
 its chapter — or a new one (``conversations.py``) importing only those above —
@@ -37,16 +41,22 @@ aliases (``getText = get_text``).
 
 from __future__ import annotations
 
+from .attachments import Attachment as Attachment
+from .attachments import MediaFile as MediaFile
+from .attachments import media_file as media_file
 from .constants import CATEGORY as CATEGORY
 from .constants import CONNECTION_STATUS as CONNECTION_STATUS
 from .constants import GROUP_MEMBER_SCOPE as GROUP_MEMBER_SCOPE
 from .constants import GROUP_TYPE as GROUP_TYPE
 from .constants import MESSAGE_TYPE as MESSAGE_TYPE
+from .constants import REACTION_ACTION as REACTION_ACTION
 from .constants import RECEIVER_TYPE as RECEIVER_TYPE
 from .events import MessageReceipt as MessageReceipt
 from .events import ReactionEvent as ReactionEvent
 from .events import TransientMessage as TransientMessage
 from .events import TypingIndicator as TypingIndicator
+from .helpers import CometChatHelper as CometChatHelper
+from .messages import MEDIA_TYPES as MEDIA_TYPES
 from .messages import Action as Action
 from .messages import BaseMessage as BaseMessage
 from .messages import Call as Call
@@ -54,6 +64,8 @@ from .messages import CustomMessage as CustomMessage
 from .messages import MediaMessage as MediaMessage
 from .messages import TextMessage as TextMessage
 from .messages import message_from_wire as message_from_wire
+from .reactions import Reaction as Reaction
+from .reactions import ReactionCount as ReactionCount
 from .users import Group as Group
 from .users import GroupMember as GroupMember
 from .users import User as User
@@ -63,20 +75,28 @@ __all__ = [
     "CONNECTION_STATUS",
     "GROUP_MEMBER_SCOPE",
     "GROUP_TYPE",
+    "MEDIA_TYPES",
     "MESSAGE_TYPE",
+    "REACTION_ACTION",
     "RECEIVER_TYPE",
     "Action",
+    "Attachment",
     "BaseMessage",
     "Call",
+    "CometChatHelper",
     "CustomMessage",
     "Group",
     "GroupMember",
+    "MediaFile",
     "MediaMessage",
     "MessageReceipt",
+    "Reaction",
+    "ReactionCount",
     "ReactionEvent",
     "TextMessage",
     "TransientMessage",
     "TypingIndicator",
     "User",
+    "media_file",
     "message_from_wire",
 ]

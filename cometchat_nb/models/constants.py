@@ -10,6 +10,7 @@ __all__ = [
     "GROUP_MEMBER_SCOPE",
     "GROUP_TYPE",
     "MESSAGE_TYPE",
+    "REACTION_ACTION",
     "RECEIVER_TYPE",
     "RECEIVER_TYPES",
 ]
@@ -69,3 +70,10 @@ class CONNECTION_STATUS:
 
 #: The receiver types a message may have.
 RECEIVER_TYPES: Final = frozenset({RECEIVER_TYPE.USER, RECEIVER_TYPE.GROUP})
+
+
+class REACTION_ACTION:
+    """``CometChat.REACTION_ACTION``: what a reaction event did (the socket's ``action``)."""
+
+    REACTION_ADDED: Final = "message_reaction_added"
+    REACTION_REMOVED: Final = "message_reaction_removed"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Final
 
 from ._wire import JSON, check_receiver_type
 from .constants import RECEIVER_TYPE
+from .reactions import Reaction
 from .users import User
 
 __all__ = ["MessageReceipt", "ReactionEvent", "TransientMessage", "TypingIndicator"]
@@ -153,7 +154,13 @@ class TransientMessage:
 
 @dataclass(slots=True, frozen=True, kw_only=True)
 class ReactionEvent:
-    """A reaction added to / removed from a message."""
+    """``CometChat.ReactionEvent``: a reaction added to / removed from a message.
+
+    What ``onMessageReactionAdded`` / ``onMessageReactionRemoved`` receive.
+    As in the JS SDK, :meth:`get_reaction` is the :class:`Reaction` (who, what,
+    when); the plain fields (``reaction`` the emoji, ``uid`` …) are kept for
+    Python code. ``action`` is a :class:`REACTION_ACTION` value.
+    """
 
     action: str
     reaction: str
@@ -162,9 +169,26 @@ class ReactionEvent:
     conversation_id: str | None = None
     reacted_at: int | None = None
     reacted_by: User | None = None
+    reaction_id: str | None = None
+    # copies of the frame's envelope (who the reacted-to message is addressed to), so
+    # not part of the event's identity: two frames of one event compare equal
+    receiver_id: str | None = field(default=None, compare=False)
+    receiver_type: str | None = field(default=None, compare=False)
+    parent_message_id: str | None = None
 
-    def get_reaction(self) -> str:
-        return self.reaction
+    @property
+    def added(self) -> bool:
+        return "removed" not in self.action
+
+    def get_reaction(self) -> Reaction:
+        return Reaction(
+            reaction_id=self.reaction_id,
+            message_id=self.message_id,
+            reaction=self.reaction,
+            uid=self.uid,
+            reacted_at=self.reacted_at,
+            reacted_by=self.reacted_by,
+        )
 
     def get_message_id(self) -> str:
         return self.message_id
@@ -172,7 +196,23 @@ class ReactionEvent:
     def get_reacted_by(self) -> User | None:
         return self.reacted_by
 
+    def get_receiver_id(self) -> str | None:
+        return self.receiver_id
+
+    def get_receiver_type(self) -> str | None:
+        return self.receiver_type
+
+    def get_conversation_id(self) -> str | None:
+        return self.conversation_id
+
+    def get_parent_message_id(self) -> str | None:
+        return self.parent_message_id
+
     # camelCase aliases -------------------------------------------------------------
     getReaction = get_reaction
     getMessageId = get_message_id
     getReactedBy = get_reacted_by
+    getReceiverId = get_receiver_id
+    getReceiverType = get_receiver_type
+    getConversationId = get_conversation_id
+    getParentMessageId = get_parent_message_id

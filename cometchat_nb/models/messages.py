@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
-from ..errors import InvalidArgumentError, ProtocolError
+from ..errors import ErrorCode, InvalidArgumentError, ProtocolError
 from ._wire import JSON, as_object, check_receiver_type, lenient_int, lenient_str, put, required_str
+from .attachments import Attachment, MediaFile, media_file
 from .constants import CATEGORY, RECEIVER_TYPE, RECEIVER_TYPES
+from .reactions import ReactionCount
 from .users import Group, User, entity_from_wire
 
 __all__ = [
+    "MEDIA_TYPES",
     "Action",
     "BaseMessage",
     "Call",
@@ -19,6 +23,14 @@ __all__ = [
     "TextMessage",
     "message_from_wire",
 ]
+
+
+#: The ``type`` of a media message (the JS SDK's ``MESSAGE_TYPE`` image, video, audio, file).
+MEDIA_TYPES: Final = ("image", "video", "audio", "file")
+
+
+# the keys _may_have looks for in a frame's bytes, quoted and encoded once
+_NEEDLES: Final = {"reactions": b'"reactions"', "mentions": b'"mentions"'}
 
 
 class BaseMessage:
@@ -32,6 +44,7 @@ class BaseMessage:
     __slots__ = (
         "_raw",
         "_raw_frame",
+        "_reader",
         "_receiver",
         "_sender",
         "category",
@@ -265,6 +278,66 @@ class BaseMessage:
         return self._ts("replyCount") or 0
 
     @property
+    def unread_replies_count(self) -> int:
+        """Replies to this message the reader has not read (the server's per-reader view)."""
+        return self._ts("unreadRepliesCount") or 0
+
+    def _may_have(self, key: str) -> bool:
+        """Whether ``data`` may hold ``key``: a message decoded from a socket frame keeps
+        the frame's text (see :meth:`_keep_frame`), and a key the text does not
+        contain is not worth parsing it again for (a live message has no reactions
+        and seldom mentions)."""
+        frame = self._raw_frame
+        if self._raw is None and frame is not None:
+            text = frame[0]
+            if isinstance(text, bytes):
+                return (_NEEDLES.get(key) or f'"{key}"'.encode()) in text
+            return f'"{key}"' in text
+        return True
+
+    @property
+    def reactions(self) -> list[ReactionCount]:
+        """``data.reactions``: one :class:`ReactionCount` per reaction, with "reacted by me"."""
+        if not self._may_have("reactions"):
+            return []
+        items = self.data.get("reactions")
+        if not isinstance(items, list):
+            return []
+        return [r for r in map(ReactionCount.from_wire, items) if r is not None]
+
+    @property
+    def mentioned_users(self) -> list[User]:
+        """The users the text mentions (``<@uid:UID>``), as the server resolved them (``data.mentions``)."""
+        if not self._may_have("mentions"):
+            return []
+        mentions = self.data.get("mentions")
+        if not isinstance(mentions, dict):
+            return []
+        users: list[User] = []
+        for uid, obj in mentions.items():
+            try:
+                users.append(User.from_wire(obj) if isinstance(obj, dict) else User(uid=str(uid)))
+            except ProtocolError:
+                users.append(User(uid=str(uid)))
+        return users
+
+    @property
+    def mentioned_uids(self) -> list[str]:
+        if not self._may_have("mentions"):
+            return []
+        mentions = self.data.get("mentions")
+        return [str(u) for u in mentions] if isinstance(mentions, dict) else []
+
+    @property
+    def reader(self) -> str | None:
+        """The uid of the user this message was received by (None for a message built locally)."""
+        reader: str | None = getattr(self, "_reader", None)
+        return reader
+
+    def _set_reader(self, uid: str | None) -> None:
+        self._reader = uid
+
+    @property
     def is_catchup(self) -> bool:
         return self.source == "catchup"
 
@@ -335,6 +408,28 @@ class BaseMessage:
     def get_data(self) -> JSON:
         return self.data
 
+    def get_unread_replies_count(self) -> int:
+        return self.unread_replies_count
+
+    def get_reactions(self) -> list[ReactionCount]:
+        return self.reactions
+
+    def set_reactions(self, reactions: list[ReactionCount]) -> None:
+        """Replace ``data.reactions`` (what ``CometChatHelper.updateMessageWithReactionInfo`` does)."""
+        raw = dict(self.raw)
+        data = dict(raw.get("data") or {}) if isinstance(raw.get("data"), dict) else self._wire_data()
+        data["reactions"] = [r.to_wire() for r in reactions]
+        raw["data"] = data
+        self.raw = raw
+
+    def get_mentioned_users(self) -> list[User]:
+        return self.mentioned_users
+
+    def has_mentioned_me(self, uid: str | None = None) -> bool:
+        """Whether the text mentions ``uid`` (default: the user who received this message)."""
+        me = uid if uid is not None else self.reader
+        return me is not None and me in self.mentioned_uids
+
     def set_metadata(self, metadata: JSON) -> None:
         self.metadata = metadata
 
@@ -395,6 +490,11 @@ class BaseMessage:
     getParentMessageId = get_parent_message_id
     getReplyCount = get_reply_count
     getData = get_data
+    getUnreadRepliesCount = get_unread_replies_count
+    getReactions = get_reactions
+    setReactions = set_reactions
+    getMentionedUsers = get_mentioned_users
+    hasMentionedMe = has_mentioned_me
     setMetadata = set_metadata
     setTags = set_tags
     setMuid = set_muid
@@ -503,26 +603,50 @@ class CustomMessage(BaseMessage):
 
 
 class MediaMessage(BaseMessage):
-    """A received media message (image, video, audio, file).
+    """``CometChat.MediaMessage(receiverID, file, type, receiverType)``: an image, video, audio or file.
 
-    Uploading files is not supported by this SDK; media messages that other
-    clients send arrive with their ``url`` and ``attachments``.
+    ``file`` is what to upload: a local path, ``bytes``, a binary file object,
+    a :class:`MediaFile`, or a list of them (``name`` / ``mime_type`` name a
+    single file; by default they come from the path, the file object's name,
+    and the name's extension). A ``str`` starting with ``http://`` or
+    ``https://`` is instead the URL of a file stored elsewhere (sent as
+    ``data.url``, nothing uploaded). The file is read when the message is
+    built, so a missing file is an ``InvalidArgumentError`` here, not at send.
+
+    A received media message has ``attachments`` (:class:`Attachment`: url,
+    name, extension, size, MIME type), ``url`` (the first one's) and ``caption``.
     """
 
-    __slots__ = ("attachments", "caption", "url")
+    __slots__ = ("attachments", "caption", "files", "url")
 
     def __init__(
         self,
         receiver_id: str,
-        url: str | None = None,
+        file: Any = None,
         type: str = "file",  # noqa: A002
         receiver_type: str = RECEIVER_TYPE.USER,
+        *,
+        name: str | None = None,
+        mime_type: str | None = None,
+        caption: str | None = None,
         **kwargs: Any,
     ) -> None:
+        if type not in MEDIA_TYPES:
+            raise InvalidArgumentError(
+                f"a media message's type is one of {', '.join(MEDIA_TYPES)}, got {type!r}",
+                code=ErrorCode.INVALID_PARAMETER,
+            )
         super().__init__(receiver_id, receiver_type, category=CATEGORY.MESSAGE, type=type, **kwargs)
-        self.url = url
-        self.caption: str | None = None
-        self.attachments: list[JSON] = []
+        self.url: str | None = None
+        self.caption = caption
+        self.attachments: list[Attachment] = []
+        self.files: list[MediaFile] = []
+        if isinstance(file, str) and file.startswith(("http://", "https://")):
+            self.url = file
+        elif isinstance(file, (list, tuple)):
+            self.files = [media_file(f, mime_type=mime_type) for f in file]
+        elif file is not None:
+            self.files = [media_file(file, name, mime_type)]
 
     def _fill_from_wire(self, o: JSON, source: str) -> None:
         BaseMessage._fill_from_wire(self, o, source)
@@ -531,15 +655,41 @@ class MediaMessage(BaseMessage):
         self.url = lenient_str(d, "url")
         self.caption = lenient_str(d, "text")
         att = d.get("attachments")
-        self.attachments = [a for a in att if isinstance(a, dict)] if isinstance(att, list) else []
+        items = att if isinstance(att, list) else []
+        self.attachments = [a for a in map(Attachment.from_wire, items) if a is not None]
+        self.files = []
 
     def _wire_data(self) -> JSON:
         data = BaseMessage._wire_data(self)
         put(data, "url", self.url)
         put(data, "text", self.caption)
         if self.attachments:
-            data["attachments"] = self.attachments
+            data["attachments"] = [a.to_wire() for a in self.attachments]
         return data
+
+    def to_form(self) -> tuple[list[tuple[str, str]], list[MediaFile]]:
+        """The ``multipart/form-data`` fields and files of ``sendMediaMessage``.
+
+        As the JS SDK posts it (README, "Media"): each field of the message as
+        a form field, ``data`` as a JSON string (caption in ``data.text``,
+        metadata in ``data.metadata``), one ``tags[]`` field per tag; the files
+        go as ``files[]`` parts.
+        """
+        fields: list[tuple[str, str]] = [
+            ("receiver", self.receiver_id),
+            ("receiverType", self.receiver_type),
+            ("category", self.category),
+            ("type", self.type),
+        ]
+        if self.caption is not None:
+            fields.append(("caption", self.caption))
+        if self.muid is not None:
+            fields.append(("muid", self.muid))
+        if self.parent_message_id is not None:
+            fields.append(("parentMessageId", self.parent_message_id))
+        fields.append(("data", json.dumps(self._wire_data(), ensure_ascii=False)))
+        fields.extend(("tags[]", t) for t in self.tags or ())
+        return fields, list(self.files)
 
     def get_url(self) -> str | None:
         return self.url
@@ -547,13 +697,37 @@ class MediaMessage(BaseMessage):
     def get_caption(self) -> str | None:
         return self.caption
 
-    def get_attachments(self) -> list[JSON]:
+    def set_caption(self, caption: str) -> None:
+        self.caption = caption
+
+    def get_attachments(self) -> list[Attachment]:
         return self.attachments
+
+    def get_attachment(self) -> Attachment | None:
+        return self.attachments[0] if self.attachments else None
+
+    def set_attachments(self, attachments: list[Attachment]) -> None:
+        self.attachments = list(attachments)
+
+    def set_attachment(self, attachment: Attachment) -> None:
+        self.attachments = [attachment]
+
+    def get_files(self) -> list[MediaFile]:
+        return self.files
+
+    def _repr_fields(self) -> str:
+        names = [a.name for a in self.attachments] or [f.name for f in self.files]
+        return f"type={self.type!r}, files={names!r:.60}"
 
     # camelCase aliases -------------------------------------------------------------
     getURL = get_url
     getCaption = get_caption
+    setCaption = set_caption
     getAttachments = get_attachments
+    getAttachment = get_attachment
+    setAttachments = set_attachments
+    setAttachment = set_attachment
+    getFiles = get_files
 
 
 class Action(BaseMessage):

@@ -49,10 +49,12 @@ _TS_SECONDS: Final = pa.timestamp("s", tz="UTC")
 # int16 indices: a batch never has more distinct values than rows, and rows <= MAX_CHUNK_ROWS
 _DICT: Final = pa.dictionary(pa.int16(), pa.string())
 MAX_CHUNK_ROWS: Final = 32_767
+# file sizes: up to 4 GiB in 4 bytes a row (a larger one is kept as null, see _coerce)
+_SIZE: Final = pa.uint32()
 """The most rows one frozen batch may hold (the ``int16`` dictionary indices)."""
 
 # columns whose Arrow type is neither string nor dictionary
-_TYPES: Final[dict[str, pa.DataType]] = {"received_at": _TS, "sent_at": _TS}
+_TYPES: Final[dict[str, pa.DataType]] = {"received_at": _TS, "sent_at": _TS, "attachment_size": _SIZE}
 
 
 def _arrow_type(column: str) -> pa.DataType:
@@ -84,6 +86,9 @@ def freeze(rows: Sequence[Row]) -> pa.RecordBatch:
 
 
 def _column(name: str, values: Sequence[Any]) -> pa.Array:
+    if values and values[0] is None and values.count(None) == len(values):
+        # a column of the message features in a batch of plain messages: nothing to encode
+        return pa.nulls(len(values), type=_arrow_type(name))
     if name == "received_at":
         # microsecond resolution (what time.time() gives); avoids float noise in the ns digits
         ns = np.round(np.asarray(values, dtype=np.float64) * 1e6).astype(np.int64) * 1000
@@ -127,8 +132,14 @@ def _as_type(value: Any, arrow_type: pa.DataType) -> Any:
         return None
 
 
+_SIZE_DTYPE: Final = pd.ArrowDtype(_SIZE)
+
+
 def _types_mapper(t: pa.DataType) -> Any:
-    return STRING_DTYPE if t == pa.string() or t == pa.large_string() else None
+    if t == pa.string() or t == pa.large_string():
+        return STRING_DTYPE
+    # nullable integers stay integers (``uint32[pyarrow]``), not float64 with NaN
+    return _SIZE_DTYPE if t == _SIZE else None
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:

@@ -125,6 +125,23 @@ class SimulatedUser:
         self.sent += 1
         return sent
 
+    def reply(self, to: str, parent_id: str | int, text: str, group: bool = False) -> BaseMessage:
+        """Reply to message ``parent_id`` in its thread; returns the reply as stored."""
+        self._check()
+        message = TextMessage(to, text, "group" if group else "user")
+        message.set_parent_message_id(str(parent_id))
+        sent: BaseMessage = self._run(self.client.send_message(message), "SimulatedUser.reply()")
+        self.sent += 1
+        return sent
+
+    def react(self, message_id: str | int, reaction: str) -> BaseMessage:
+        """React to a message; returns it with its reaction counts."""
+        self._check()
+        reacted: BaseMessage = self._run(
+            self.client.add_reaction(message_id, reaction), "SimulatedUser.react()"
+        )
+        return reacted
+
     def typing(self, to: str, group: bool = False, *, started: bool = True) -> None:
         """Send a typing-started (or, with ``started=False``, typing-ended) indicator."""
         self._check()

@@ -29,21 +29,50 @@ def fetch_history(
     pages: int = 1,
     *,
     progress: Mode = "auto",
+    parent: str | None = None,
+    search: str | None = None,
+    tags: list[str] | None = None,
+    attachment_types: list[str] | None = None,
+    mentioned_uids: list[str] | None = None,
+    has_reactions: bool = False,
+    hide_replies: bool = False,
 ) -> pd.DataFrame:
     """Fetch up to ``pages`` pages of ``limit`` earlier messages of a conversation, with a
     progress bar; returns them oldest first in the LiveFrame schema (``event`` and
-    ``source`` are ``history``). They are not added to the kernel's live frame."""
+    ``source`` are ``history``). They are not added to the kernel's live frame.
+
+    ``parent``: the replies of that message instead (its thread; no uid/guid needed).
+    The filters are ``MessagesRequestBuilder``'s: ``search`` (``setSearchKeyword``),
+    ``tags``, ``attachment_types``, ``mentioned_uids``, ``has_reactions``, ``hide_replies``.
+    """
     require_init("fetch_history")
-    if (uid is None) == (guid is None):
-        raise InvalidArgumentError("fetch_history needs exactly one of uid= or guid=")
+    if parent is None and (uid is None) == (guid is None):
+        raise InvalidArgumentError("fetch_history needs exactly one of uid= or guid= (or parent=)")
     builder = CometChat.MessagesRequestBuilder().setLimit(limit)
-    builder = builder.setUID(uid) if uid is not None else builder.setGUID(guid or "")
+    if parent is not None:
+        builder = builder.setParentMessageId(parent)
+    elif uid is not None:
+        builder = builder.setUID(uid)
+    else:
+        builder = builder.setGUID(guid or "")
+    if search:
+        builder = builder.setSearchKeyword(search)
+    if tags:
+        builder = builder.setTags(tags)
+    if attachment_types:
+        builder = builder.setAttachmentTypes(attachment_types)
+    if mentioned_uids:
+        builder = builder.setMentionedUIDs(mentioned_uids)
+    if has_reactions:
+        builder = builder.hasReactions(True)
+    if hide_replies:
+        builder = builder.hideReplies(True)
     request = builder.build()
     found = fetch_pages(
         request.fetchPrevious,
         limit=limit,
         pages=pages,
-        description=f"history of {uid or guid}",
+        description=f"replies to {parent}" if parent is not None else f"history of {uid or guid}",
         noun="messages",
         progress=progress,
     )

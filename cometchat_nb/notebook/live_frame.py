@@ -434,7 +434,9 @@ class LiveFrame:
         """Bytes held by the buffer: ``batches`` (Arrow), ``lists`` (an estimate of the rows
         not frozen yet: the list, its tuples and their distinct values), ``total``, ``rows``."""
         with self._lock:
-            batch_bytes = sum(b.nbytes for _, b in self._batches)
+            # the buffers' real size: an all-null column (the message features in plain
+            # traffic) shares one zeroed buffer, which ``nbytes`` would count per column
+            batch_bytes = sum(b.get_total_buffer_size() for _, b in self._batches)
             list_bytes = sys.getsizeof(self._rows)
             seen: set[int] = set()
             for row in self._rows:

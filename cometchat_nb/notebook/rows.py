@@ -30,6 +30,15 @@ column             dtype                     meaning
 ``source``         category                  how a message arrived: ``live``, ``catchup``,
                                              ``history`` …
 ``sent_at``        datetime64[ns, UTC]       message ``sentAt``; NaT when absent
+``parent_id``      category                  the thread's parent message id of a reply (and
+                                             of a reaction to a reply)
+``reactions``      category                  a message's reactions, compact: ``👍×2 🎉×1``;
+                                             the reaction of a reaction event
+``mentions``       category                  uids a message mentions, comma-separated
+``attachment_url`` category                  a media message's (first) attachment: its url,
+``attachment_name`` category                 file name,
+``attachment_mime`` category                 MIME type
+``attachment_size`` uint32[pyarrow]          and size in bytes (null when none)
 ``state``          category                  connection state: the new state of a
                                              ``state_change``, ``connected``/``connecting``/
                                              ``disconnected`` for those callbacks
@@ -124,6 +133,13 @@ COLUMNS: Final = (
     "text",
     "source",
     "sent_at",
+    "parent_id",
+    "reactions",
+    "mentions",
+    "attachment_url",
+    "attachment_name",
+    "attachment_mime",
+    "attachment_size",
     "state",
     "extra",
     "raw",
@@ -145,6 +161,14 @@ DICTIONARY_COLUMNS: Final = frozenset(
         "sender",
         "receiver",
         "conversation_id",
+        # the message features: null in most rows, so a categorical's 1-byte code is the
+        # cheapest column (a string column costs a 4-byte offset per row)
+        "parent_id",
+        "reactions",
+        "mentions",
+        "attachment_url",
+        "attachment_name",
+        "attachment_mime",
     }
 )
 """Low-cardinality columns: dictionary-encoded in the buffer, categoricals in the DataFrame."""
@@ -228,6 +252,13 @@ def _fields(
     text: str | None = None,
     source: str | None = None,
     sent_at: int | None = None,
+    parent_id: str | None = None,
+    reactions: str | None = None,
+    mentions: str | None = None,
+    attachment_url: str | None = None,
+    attachment_name: str | None = None,
+    attachment_mime: str | None = None,
+    attachment_size: int | None = None,
     state: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> _Fields:
@@ -243,9 +274,25 @@ def _fields(
         text,
         source,
         sent_at,
+        parent_id,
+        reactions,
+        mentions,
+        attachment_url,
+        attachment_name,
+        attachment_mime,
+        attachment_size,
         state,
         compact_json(extra) if extra else None,
     )
+
+
+# mentions and the four attachment columns of a row without them
+_NO_MEDIA: Final = (None, None, None, None, None)
+
+
+def _reactions_summary(msg: BaseMessage) -> str | None:
+    counts = msg.reactions
+    return " ".join(f"{c.reaction}×{c.count}" for c in counts) if counts else None
 
 
 _NO_FIELDS: Final = _fields()
@@ -256,12 +303,24 @@ def _message(msg: BaseMessage) -> _Fields:
     # without _fields()'s keyword call; `extra` gets only the keys that are set
     extra: dict[str, Any] = {}
     text: str | None = None
+    media: tuple[Any, ...] = _NO_MEDIA
     if isinstance(msg, TextMessage):
         text = msg.text
+        if "<@uid:" in text:  # a mention is written so (README "Mentions"): no lookup otherwise
+            media = (",".join(msg.mentioned_uids) or None, None, None, None, None)
     elif isinstance(msg, MediaMessage):
         text = msg.caption
-        extra["url"] = msg.url
-        extra["attachments"] = msg.attachments or None
+        mentions = msg.mentioned_uids if text and "<@uid:" in text else None
+        first = msg.get_attachment()
+        media = (
+            ",".join(mentions) if mentions else None,
+            first.url if first is not None else msg.url,
+            first.name if first is not None else None,
+            first.mime_type if first is not None else None,
+            first.size if first is not None else None,
+        )
+        if len(msg.attachments) > 1:
+            extra["attachments"] = [a.to_wire() for a in msg.attachments]
     elif isinstance(msg, CustomMessage):
         extra["customData"] = msg.custom_data or None
         extra["subType"] = msg.sub_type
@@ -279,8 +338,6 @@ def _message(msg: BaseMessage) -> _Fields:
         extra["metadata"] = msg.metadata
     if msg.tags:
         extra["tags"] = msg.tags
-    if msg.parent_message_id:
-        extra["parentId"] = msg.parent_message_id
     # model fields, not msg.raw: a socket message parses its raw JSON again on first use
     if msg.edited_at is not None:
         extra["editedAt"] = msg.edited_at
@@ -301,6 +358,11 @@ def _message(msg: BaseMessage) -> _Fields:
         text,
         msg.source,
         msg.sent_at,
+        msg.parent_message_id,
+        # a live message is new: its frame (the same bytes for everyone) has no reactions;
+        # live reactions are rows of their own (message_reaction_added / _removed)
+        None if msg.source == "live" else _reactions_summary(msg),
+        *media,
         None,
         compact_json(extra) if extra else None,
     )
@@ -381,7 +443,11 @@ def _reaction(event: ReactionEvent) -> _Fields:
         message_id=event.message_id,
         conversation_id=event.conversation_id,
         sender=event.uid,
-        extra={"reaction": event.reaction, "action": event.action, "reactedAt": event.reacted_at},
+        receiver=event.receiver_id,
+        receiver_type=event.receiver_type,
+        parent_id=event.parent_message_id,
+        reactions=event.reaction,
+        extra={"action": event.action, "reactedAt": event.reacted_at},
     )
 
 

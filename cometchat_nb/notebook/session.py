@@ -44,7 +44,7 @@ import pandas as pd
 from ..client.store import MemorySessionStore, SessionStore
 from ..errors import CometChatException, ErrorCode, InvalidArgumentError
 from ..errors import TimeoutError as SdkTimeoutError
-from ..models import BaseMessage, TextMessage, User
+from ..models import BaseMessage, MediaMessage, TextMessage, User, media_file
 from ..protocol.states import ConnectionState
 from ..sdk import CometChat
 from ..settings import AppSettingsBuilder
@@ -83,6 +83,7 @@ __all__ = [
     "local_server",
     "login",
     "logout",
+    "react",
     "remove_closer",
     "resolve_auth_key",
     "send",
@@ -468,15 +469,57 @@ def disconnect() -> None:
     CometChat.disconnect()
 
 
-def send(to: str, text: str, group: bool = False) -> BaseMessage:
-    """Send a text message to a user (or a group with ``group=True``); returns it as stored."""
+def send(
+    to: str,
+    text: str,
+    group: bool = False,
+    *,
+    reply_to: str | int | None = None,
+    file: Any = None,
+    media_type: str | None = None,
+) -> BaseMessage:
+    """Send a text message to a user (or a group with ``group=True``); returns it as stored.
+
+    ``reply_to``: the id of the message this replies to (a thread reply). ``file``:
+    send a media message instead (a local path, bytes or a binary file object),
+    ``text`` its caption; ``media_type`` is ``image``/``video``/``audio``/``file``,
+    by default from the file's MIME type.
+    """
     require_init("send")
     if not to or not to.strip():
         raise InvalidArgumentError("send needs a receiver (uid or guid)", code=ErrorCode.MISSING_PARAMETERS)
-    if not text:
+    if not text and file is None:
         raise InvalidArgumentError("send needs a text", code=ErrorCode.MISSING_PARAMETERS)
-    message = TextMessage(to.strip(), text, "group" if group else "user")
+    receiver_type = "group" if group else "user"
+    message: BaseMessage
+    if file is not None:
+        upload = media_file(file)
+        kind = media_type or _media_type_of(upload.mime_type)
+        media = MediaMessage(to.strip(), upload, kind, receiver_type)
+        if text:
+            media.set_caption(text)
+        message = media
+    else:
+        message = TextMessage(to.strip(), text, receiver_type)
+    if reply_to is not None and str(reply_to).strip():
+        message.set_parent_message_id(str(reply_to).strip())
+    if isinstance(message, MediaMessage):
+        return CometChat.sendMediaMessage(message)
     return CometChat.sendMessage(message)
+
+
+def _media_type_of(mime: str) -> str:
+    family = mime.split("/", 1)[0]
+    return family if family in ("image", "video", "audio") else "file"
+
+
+def react(message_id: str | int, reaction: str, *, remove: bool = False) -> BaseMessage:
+    """Add (or with ``remove=True`` take back) a reaction to a message; the message with its
+    reaction counts."""
+    require_init("react")
+    if remove:
+        return CometChat.removeReaction(message_id, reaction)
+    return CometChat.addReaction(message_id, reaction)
 
 
 def status() -> StatusReport:

@@ -347,6 +347,10 @@ class ReactionFrame(_Envelope):
             body["reactedAt"] = e.reacted_at
         if e.reacted_by is not None:
             body["reactedBy"] = e.reacted_by.to_wire()
+        if e.reaction_id is not None:
+            body["id"] = e.reaction_id
+        if e.parent_message_id is not None:
+            body["parentId"] = e.parent_message_id
         out["body"] = body
         return out
 
@@ -589,6 +593,7 @@ def _decode_reaction(obj: JSON) -> ReactionFrame:
     if not reaction or not message_id:
         raise ProtocolError("reaction: 'reaction' and 'messageId' are required")
     by = body.get("reactedBy")
+    env = _env(obj)
     event = ReactionEvent(
         action=action,
         reaction=reaction,
@@ -597,8 +602,12 @@ def _decode_reaction(obj: JSON) -> ReactionFrame:
         conversation_id=_s(body, "conversationId"),
         reacted_at=_int(body, "reactedAt"),
         reacted_by=User.from_wire(by) if isinstance(by, dict) else None,
+        reaction_id=_s(body, "id"),
+        receiver_id=env["receiver"],
+        receiver_type=env["receiver_type"],
+        parent_message_id=_s(body, "parentId"),
     )
-    return ReactionFrame(event=event, **_env(obj))
+    return ReactionFrame(event=event, **env)
 
 
 def decode_object(obj: Any, *, source: str = "live") -> Frame:

@@ -38,6 +38,7 @@ __all__ = [
     "Endpoint",
     "Hosts",
     "Meta",
+    "Multipart",
     "Pagination",
     "ServerSettings",
     "admin_headers",
@@ -107,7 +108,25 @@ ENDPOINTS: Final = _table(
     Endpoint("leaveGroup", "DELETE", "groups/{guid}/members"),
     Endpoint("kickGroupMembers", "DELETE", "groups/{guid}/members/{uid}"),
     Endpoint("groupMembers", "GET", "groups/{guid}/members"),
+    # message features (issue 14): threads and reactions (README "Message features")
+    Endpoint("sendMessageInThread", "POST", "messages/{messageId}/thread"),
+    Endpoint("getThreadMessages", "GET", "messages/{messageId}/thread"),
+    Endpoint("addReaction", "POST", "messages/{messageId}/reactions/{reaction}"),
+    Endpoint("removeReaction", "DELETE", "messages/{messageId}/reactions/{reaction}"),
+    Endpoint("getReactions", "GET", "messages/{messageId}/reactions"),
+    Endpoint("getReactionsOfType", "GET", "messages/{messageId}/reactions/{reaction}"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Multipart:
+    """A ``multipart/form-data`` request body (``sendMediaMessage``): form fields
+    in order (a name may repeat: ``tags[]``) and files as ``(field, name,
+    content, mime type)``. Passed as ``body``; the client then sends no
+    ``Content-Type`` of its own, as the JS SDK does, so the boundary is set."""
+
+    fields: tuple[tuple[str, str], ...]
+    files: tuple[tuple[str, str, bytes, str], ...] = ()
 
 
 def endpoint_path(name: str, **params: str) -> str:

@@ -40,19 +40,32 @@ static methods ending in its camelCase aliases, listed as a base of ``CometChat`
     transient.py  typing indicators and receipts
     users.py      getUser
     groups.py     getGroup, createGroup, joinGroup, leaveGroup
+    reactions.py  addReaction, removeReaction
+    media.py      sendMediaMessage, downloadAttachment
 """
 
 from __future__ import annotations
 
 from .core import CoreFacade
 from .groups import GroupsFacade
+from .media import MediaFacade
 from .messages import MessagesFacade
 from .namespace import Namespace
+from .reactions import ReactionsFacade
 from .transient import TransientFacade
 from .users import UsersFacade
 
 __all__ = ["CometChat"]
 
 
-class CometChat(Namespace, CoreFacade, MessagesFacade, TransientFacade, UsersFacade, GroupsFacade):
+class CometChat(
+    Namespace,
+    CoreFacade,
+    MessagesFacade,
+    TransientFacade,
+    UsersFacade,
+    GroupsFacade,
+    ReactionsFacade,
+    MediaFacade,
+):
     """The CometChat SDK, sync flavour (all static methods; see the module docstring)."""

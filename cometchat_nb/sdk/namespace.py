@@ -12,15 +12,21 @@ from ..models import (
     GROUP_MEMBER_SCOPE,
     GROUP_TYPE,
     MESSAGE_TYPE,
+    REACTION_ACTION,
     RECEIVER_TYPE,
     Action,
+    Attachment,
     BaseMessage,
     Call,
+    CometChatHelper,
     CustomMessage,
     Group,
     GroupMember,
     MediaMessage,
     MessageReceipt,
+    Reaction,
+    ReactionCount,
+    ReactionEvent,
     TextMessage,
     TransientMessage,
     TypingIndicator,
@@ -32,6 +38,7 @@ from .requests import (
     GroupMembersRequestBuilder,
     GroupsRequestBuilder,
     MessagesRequestBuilder,
+    ReactionsRequestBuilder,
     UsersRequestBuilder,
 )
 
@@ -76,3 +83,11 @@ class Namespace:
     CATEGORY_CUSTOM: ClassVar[str] = CATEGORY.CUSTOM
     CATEGORY_ACTION: ClassVar[str] = CATEGORY.ACTION
     CATEGORY_CALL: ClassVar[str] = CATEGORY.CALL
+    # message features (issue 14)
+    Reaction = Reaction
+    ReactionCount = ReactionCount
+    ReactionEvent = ReactionEvent
+    ReactionsRequestBuilder = ReactionsRequestBuilder
+    REACTION_ACTION = REACTION_ACTION
+    Attachment = Attachment
+    CometChatHelper = CometChatHelper

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..client import requests as async_requests
-from ..models import BaseMessage
+from ..models import BaseMessage, Reaction
 from .state import NETWORK_TIMEOUT, current_client, state
 
 __all__ = [
     "GroupMembersRequestBuilder",
     "GroupsRequestBuilder",
     "MessagesRequestBuilder",
+    "ReactionsRequestBuilder",
     "SyncMessagesRequest",
     "SyncPagedRequest",
+    "SyncReactionsRequest",
     "UsersRequestBuilder",
 ]
 
@@ -98,3 +100,37 @@ class GroupMembersRequestBuilder(async_requests.GroupMembersRequestBuilder):
             current_client().rest_call, dict(self._params), {"guid": self.guid}
         )
         return SyncPagedRequest(request)
+
+
+class SyncReactionsRequest:
+    """``ReactionsRequest`` with blocking ``fetchNext()``/``fetchPrevious()``."""
+
+    def __init__(self, request: async_requests.ReactionsRequest) -> None:
+        self._request = request
+
+    def fetch_next(self) -> list[Reaction]:
+        result: list[Reaction] = state.runtime.run(
+            self._request.fetch_next(), NETWORK_TIMEOUT, what="fetchNext()"
+        )
+        return result
+
+    def fetch_previous(self) -> list[Reaction]:
+        result: list[Reaction] = state.runtime.run(
+            self._request.fetch_previous(), NETWORK_TIMEOUT, what="fetchPrevious()"
+        )
+        return result
+
+    # camelCase aliases -------------------------------------------------------------
+    fetchNext = fetch_next
+    fetchPrevious = fetch_previous
+
+
+class ReactionsRequestBuilder(async_requests.ReactionsRequestBuilder):
+    """``CometChat.ReactionsRequestBuilder()`` bound to the default client (blocking fetches)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def build(self) -> SyncReactionsRequest:  # type: ignore[override]
+        request = async_requests.ReactionsRequest(current_client().rest_call, self._checked())
+        return SyncReactionsRequest(request)

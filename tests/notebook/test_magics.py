@@ -31,6 +31,7 @@ MAGICS = (
     "cometchat_disconnect",
     "cometchat_status",
     "cometchat_send",
+    "cometchat_react",
     "cometchat_events",
     "cometchat_wait",
     "cometchat_history",

@@ -12,6 +12,7 @@ import pytest
 from cometchat_nb.errors import ProtocolError
 from cometchat_nb.models import (
     Action,
+    Attachment,
     Call,
     CustomMessage,
     MediaMessage,
@@ -281,7 +282,7 @@ def test_media_message_frame() -> None:
     assert isinstance(m, MediaMessage)
     assert m.getURL() == "https://files.example/cat.png"
     assert m.getCaption() == "a cat"
-    assert m.getAttachments() == [{"url": "https://files.example/cat.png", "mimeType": "image/png"}]
+    assert m.getAttachments() == [Attachment(url="https://files.example/cat.png", mime_type="image/png")]
     assert m.getReceiverType() == "group"
     receiver = m.getReceiver()
     assert receiver is not None and getattr(receiver, "guid", None) == "g1"
@@ -579,8 +580,13 @@ def test_reaction_frame() -> None:
         conversation_id="superhero1_user_superhero2",
         reacted_at=1795889930,
         reacted_by=User.from_wire(HIM),
+        receiver_id=f.receiver,
+        receiver_type=f.receiver_type,
     )
-    assert e.getReaction() == "👍" and e.getMessageId() == "100"
+    # the JS SDK's shapes: the event's getReaction() is the Reaction (who, what, when)
+    r = e.getReaction()
+    assert (r.getReaction(), r.getMessageId(), r.getUid()) == ("👍", "100", "superhero2")
+    assert e.getMessageId() == "100" and e.getReceiverId() == f.receiver
 
 
 def test_error_frame() -> None:

@@ -8,6 +8,8 @@
 ``transient``       typing indicators and receipts (socket frames, queued while offline)
 ``users``           ``get_user``; ``users_request()``
 ``groups``          get, create, join, leave; ``groups_request()``, ``group_members_request()``
+``reactions``       add, remove a reaction; ``reactions_request()``
+``media``           ``send_media_message`` (multipart upload), ``download_attachment``
 ==================  =====================================================================
 
 A new domain (conversations, reactions, blocking …) is a module here with one
@@ -21,8 +23,20 @@ from .base import ApiBase as ApiBase
 from .connection import ConnectionApi as ConnectionApi
 from .groups import GroupsApi as GroupsApi
 from .listeners import ListenersApi as ListenersApi
+from .media import MediaApi as MediaApi
 from .messages import MessagesApi as MessagesApi
+from .reactions import ReactionsApi as ReactionsApi
 from .transient import TransientApi as TransientApi
 from .users import UsersApi as UsersApi
 
-__all__ = ["ApiBase", "ConnectionApi", "GroupsApi", "ListenersApi", "MessagesApi", "TransientApi", "UsersApi"]
+__all__ = [
+    "ApiBase",
+    "ConnectionApi",
+    "GroupsApi",
+    "ListenersApi",
+    "MediaApi",
+    "MessagesApi",
+    "ReactionsApi",
+    "TransientApi",
+    "UsersApi",
+]

@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from ...protocol.rest import Hosts
 from ...settings import AppSettings
 from ..catchup import CatchupRunner
 from ..delivery import DeliveryLedger
 from ..dispatch import Dispatcher
+from ..http import RestApi
 from ..outbound import OutboundQueue
 from ..persist import Session, SessionSaver
 from ..routing import Router
@@ -38,6 +40,9 @@ class ApiBase:
     #: this client's ``deviceId`` on the socket (its echoes carry it)
     resource: str
     _loop: asyncio.AbstractEventLoop | None
+    _rest: RestApi
+    #: where REST lives now (the server's settings once logged in)
+    _hosts: Hosts
     _session: Session | None
     # the engines (client/*.py)
     _dispatcher: Dispatcher
@@ -63,6 +68,10 @@ class ApiBase:
 
     def _transient_allowed(self) -> bool:
         """Whether the server accepts typing indicators and receipts (its settings)."""
+        raise NotImplementedError
+
+    async def send_message(self, message: Any) -> Any:
+        """Send a message (:class:`~.messages.MessagesApi`), for the domains that build one."""
         raise NotImplementedError
 
     async def rest_call(

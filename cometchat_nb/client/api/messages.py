@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ErrorCode, InvalidArgumentError
-from ...models import Action, BaseMessage, CustomMessage, message_from_wire
+from ...models import Action, BaseMessage, CustomMessage, MediaMessage, message_from_wire
+from ...protocol.rest import Multipart
 from ..requests import MessagesRequestBuilder
 from .base import ApiBase
 
@@ -33,14 +34,27 @@ class MessagesApi(ApiBase):
 
         Returns the message as the server stored it (with ``id``, ``sentAt``
         and ``sender``). It is not delivered back to this client's listeners.
+        A message with a ``parent_message_id`` is a reply, posted to
+        ``messages/{parent}/thread``; a :class:`MediaMessage` with files is
+        uploaded as ``multipart/form-data`` (see ``send_media_message``).
         """
         self._bind()
         if not isinstance(message, BaseMessage):
             raise InvalidArgumentError(f"sendMessage expects a message object, got {type(message).__name__}")
         if not message.receiver_id:
             raise InvalidArgumentError("the message has no receiver id", code=ErrorCode.MISSING_PARAMETERS)
-        data, _ = await self.rest_call("sendMessage", body=message.to_wire())
+        body: Any = message.to_wire()
+        if isinstance(message, MediaMessage) and message.files:
+            fields, files = message.to_form()
+            body = Multipart(tuple(fields), tuple(("files[]", f.name, f.content, f.mime_type) for f in files))
+        if message.parent_message_id:
+            # a reply goes to its parent's thread, as the JS SDK posts it (sendMessageInThread)
+            path = {"messageId": str(message.parent_message_id)}
+            data, _ = await self.rest_call("sendMessageInThread", path=path, body=body)
+        else:
+            data, _ = await self.rest_call("sendMessage", body=body)
         sent = message_from_wire(data, source="sent")
+        sent._set_reader(self.uid)
         if sent.id is not None:
             self._ledger.remember(sent.id)  # its live echo and a catch-up page skip it
         return sent
@@ -73,7 +87,9 @@ class MessagesApi(ApiBase):
         """One message by id (if you can read it)."""
         self._bind()
         data, _ = await self.rest_call("getMessage", path={"messageId": str(message_id)})
-        return message_from_wire(data, source="history")
+        message = message_from_wire(data, source="history")
+        message._set_reader(self.uid)
+        return message
 
     def messages_request(self) -> MessagesRequestBuilder:
         """A ``MessagesRequestBuilder`` bound to this client."""

@@ -16,6 +16,7 @@ builds the same requests and fetches them with blocking ``fetchNext()``.
 ==============  =================================================================
 ``base``        ``RestCaller``, ``check_limit``, page-numbered ``PagedRequest``/``PagedBuilder``
 ``messages``    ``MessagesRequestBuilder`` (cursor by message id or timestamp)
+``reactions``   ``ReactionsRequestBuilder`` (cursor merged from ``meta.next``/``previous``)
 ``users``       ``UsersRequestBuilder``
 ``groups``      ``GroupsRequestBuilder``, ``GroupMembersRequestBuilder``
 ==============  =================================================================
@@ -34,6 +35,8 @@ from .groups import GroupsRequest as GroupsRequest
 from .groups import GroupsRequestBuilder as GroupsRequestBuilder
 from .messages import MessagesRequest as MessagesRequest
 from .messages import MessagesRequestBuilder as MessagesRequestBuilder
+from .reactions import ReactionsRequest as ReactionsRequest
+from .reactions import ReactionsRequestBuilder as ReactionsRequestBuilder
 from .users import UsersRequest as UsersRequest
 from .users import UsersRequestBuilder as UsersRequestBuilder
 
@@ -44,6 +47,8 @@ __all__ = [
     "GroupsRequestBuilder",
     "MessagesRequest",
     "MessagesRequestBuilder",
+    "ReactionsRequest",
+    "ReactionsRequestBuilder",
     "RestCaller",
     "UsersRequest",
     "UsersRequestBuilder",

@@ -8,7 +8,7 @@ from typing import Any, Self
 from ...errors import InvalidArgumentError, ProtocolError
 from ...protocol.rest import Meta
 
-__all__ = ["MAX_LIMIT", "PagedBuilder", "PagedRequest", "RestCaller", "as_list", "check_limit"]
+__all__ = ["MAX_LIMIT", "PagedBuilder", "PagedRequest", "RestCaller", "as_list", "check_limit", "reader_of"]
 
 #: ``await caller(endpoint, path=..., query=...) -> (data, meta)``: ``Client.rest_call``.
 RestCaller = Callable[..., Awaitable[tuple[Any, dict[str, Any]]]]
@@ -21,6 +21,13 @@ def check_limit(value: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_LIMIT:
         raise InvalidArgumentError(f"limit must be an integer within 1..{MAX_LIMIT}, got {value!r}")
     return value
+
+
+def reader_of(caller: RestCaller) -> str | None:
+    """The uid of the user whose client ``caller`` is (``Client.rest_call`` is a bound
+    method; None for any other caller): messages read through it know their reader."""
+    uid = getattr(getattr(caller, "__self__", None), "uid", None)
+    return uid if isinstance(uid, str) else None
 
 
 def as_list(data: Any, what: str) -> list[Any]:
