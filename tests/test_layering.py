@@ -80,10 +80,25 @@ ORDER: dict[str, list[set[str]]] = {
     ],
     "client": [
         {"connection", "dispatch", "http", "store", "delivery", "requests.base"},
-        {"supervisor", "routing", "requests.messages", "requests.users", "requests.groups"},
+        {
+            "supervisor",
+            "routing",
+            "requests.messages",
+            "requests.users",
+            "requests.groups",
+            "requests.blocking",
+        },
         {"catchup", "outbound", "persist", "requests.__init__"},
         {"api.base"},
-        {"api.connection", "api.listeners", "api.messages", "api.transient", "api.users", "api.groups"},
+        {
+            "api.connection",
+            "api.listeners",
+            "api.messages",
+            "api.transient",
+            "api.users",
+            "api.groups",
+            "api.blocking",
+        },
         {"api.__init__"},
         {"client"},
         {"__init__"},
@@ -92,7 +107,7 @@ ORDER: dict[str, list[set[str]]] = {
     "sdk": [
         {"state"},
         {"requests"},
-        {"namespace", "core", "messages", "transient", "users", "groups"},
+        {"namespace", "core", "messages", "transient", "users", "groups", "blocking"},
         {"__init__"},
     ],
     # being split: the domain modules are free among themselves; the entry points come last

@@ -38,12 +38,14 @@ static methods ending in its camelCase aliases, listed as a base of ``CometChat`
     core.py       init, login/logout, connect/disconnect, status, waits, listeners
     messages.py   send, edit, delete, fetch one message
     transient.py  typing indicators and receipts
-    users.py      getUser
-    groups.py     getGroup, createGroup, joinGroup, leaveGroup
+    users.py      getUser, createUser, updateUser, updateCurrentUserDetails, online counts
+    groups.py     getGroup, createGroup, joinGroup, leaveGroup, group administration
+    blocking.py   blockUsers, unblockUsers
 """
 
 from __future__ import annotations
 
+from .blocking import BlockingFacade
 from .core import CoreFacade
 from .groups import GroupsFacade
 from .messages import MessagesFacade
@@ -54,5 +56,7 @@ from .users import UsersFacade
 __all__ = ["CometChat"]
 
 
-class CometChat(Namespace, CoreFacade, MessagesFacade, TransientFacade, UsersFacade, GroupsFacade):
+class CometChat(
+    Namespace, CoreFacade, MessagesFacade, TransientFacade, UsersFacade, GroupsFacade, BlockingFacade
+):
     """The CometChat SDK, sync flavour (all static methods; see the module docstring)."""

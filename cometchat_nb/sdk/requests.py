@@ -9,6 +9,8 @@ from ..models import BaseMessage
 from .state import NETWORK_TIMEOUT, current_client, state
 
 __all__ = [
+    "BannedMembersRequestBuilder",
+    "BlockedUsersRequestBuilder",
     "GroupMembersRequestBuilder",
     "GroupsRequestBuilder",
     "MessagesRequestBuilder",
@@ -98,3 +100,28 @@ class GroupMembersRequestBuilder(async_requests.GroupMembersRequestBuilder):
             current_client().rest_call, dict(self._params), {"guid": self.guid}
         )
         return SyncPagedRequest(request)
+
+
+class BannedMembersRequestBuilder(async_requests.BannedMembersRequestBuilder):
+    """``CometChat.BannedMembersRequestBuilder(guid)`` (blocking ``fetchNext()``)."""
+
+    def __init__(self, guid: str) -> None:
+        super().__init__(guid, None)
+
+    def build(self) -> SyncPagedRequest:  # type: ignore[override]
+        request = async_requests.BannedMembersRequest(
+            current_client().rest_call, dict(self._params), {"guid": self.guid}
+        )
+        return SyncPagedRequest(request)
+
+
+class BlockedUsersRequestBuilder(async_requests.BlockedUsersRequestBuilder):
+    """``CometChat.BlockedUsersRequestBuilder()`` (blocking ``fetchNext()``)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def build(self) -> SyncPagedRequest:  # type: ignore[override]
+        return SyncPagedRequest(
+            async_requests.BlockedUsersRequest(current_client().rest_call, dict(self._params))
+        )

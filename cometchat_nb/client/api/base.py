@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from ...protocol import rest
 from ...settings import AppSettings
 from ..catchup import CatchupRunner
 from ..delivery import DeliveryLedger
 from ..dispatch import Dispatcher
+from ..http import RestApi
 from ..outbound import OutboundQueue
 from ..persist import Session, SessionSaver
 from ..routing import Router
@@ -47,6 +49,10 @@ class ApiBase:
     _catchup: CatchupRunner
     _outbound: OutboundQueue
     _saver: SessionSaver
+    # REST transport and the current hosts (admin-key calls, the JWT-authorised online counts)
+    _rest: RestApi
+    _hosts: rest.Hosts
+    _server_settings: rest.ServerSettings | None
 
     @property
     def uid(self) -> str | None:

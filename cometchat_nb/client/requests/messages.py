@@ -27,6 +27,7 @@ class MessagesRequest:
                 "types": params.get("types"),
                 "hideDeleted": params.get("hide_deleted"),
                 "unread": params.get("unread"),
+                "hideMessagesFromBlockedUsers": 1 if params.get("hide_blocked") else None,
             }.items()
             if v
         }
@@ -128,6 +129,11 @@ class MessagesRequestBuilder:
         self._params["unread"] = bool(unread)
         return self
 
+    def hide_messages_from_blocked_users(self, hide: bool = True) -> Self:
+        """Leave out what users in a block with the logged-in user sent (group history)."""
+        self._params["hide_blocked"] = bool(hide)
+        return self
+
     def build(self) -> MessagesRequest:
         return MessagesRequest(self._bind(), dict(self._params))
 
@@ -141,3 +147,4 @@ class MessagesRequestBuilder:
     setTypes = set_types
     hideDeletedMessages = hide_deleted_messages
     setUnread = set_unread
+    hideMessagesFromBlockedUsers = hide_messages_from_blocked_users
