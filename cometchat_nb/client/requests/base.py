@@ -40,10 +40,10 @@ class PagedRequest:
     ) -> None:
         self._caller = caller
         self.limit: int = params.pop("limit", 30)
-        self._query = {k: v for k, v in params.items() if v is not None}
-        self._path = path or {}
         # ``setPage(n)`` then ``fetchNext()`` asks for page n + 1, as the JS SDK's getPageToFetch
         self._page: int = params.pop("page", 0)
+        self._query = {k: v for k, v in params.items() if v is not None}
+        self._path = path or {}
         self._total_pages: int | None = None
 
     async def _next_page(self) -> list[Any]:
