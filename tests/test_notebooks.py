@@ -48,6 +48,7 @@ EXPECTED = (
     "02_manual_connection.ipynb",
     "03_live_event_analysis.ipynb",
     "05_message_features.ipynb",
+    "06_moderation.ipynb",
 )
 
 

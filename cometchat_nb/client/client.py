@@ -56,6 +56,7 @@ from ..protocol.retry import BackoffPolicy
 from ..protocol.states import ConnectionState, ConnectionStateChange
 from ..settings import AppSettings
 from .api import (
+    BlockingApi,
     ConnectionApi,
     GroupsApi,
     ListenersApi,
@@ -84,7 +85,15 @@ _SDK_VERSION_US = __version__.replace(".", "_")
 
 
 class Client(
-    ConnectionApi, ListenersApi, MessagesApi, TransientApi, UsersApi, GroupsApi, ReactionsApi, MediaApi
+    ConnectionApi,
+    ListenersApi,
+    MessagesApi,
+    TransientApi,
+    UsersApi,
+    GroupsApi,
+    BlockingApi,
+    ReactionsApi,
+    MediaApi,
 ):
     """The async CometChat API for one user. See the module docstring.
 

@@ -86,8 +86,11 @@ class RestApi:
         body: Any = None,
         auth_token: str | None = None,
         api_key: str | None = None,
+        jwt: str | None = None,
     ) -> tuple[Any, dict[str, Any]]:
-        """Call ``endpoint`` and return ``(data, meta)``; raises CometChat exceptions."""
+        """Call ``endpoint`` and return ``(data, meta)``; raises CometChat exceptions.
+
+        ``jwt``: also send the socket JWT as ``Authorization: Bearer`` (online counts)."""
         ep = rest.ENDPOINTS[endpoint]
         if ep.admin:
             if not api_key:
@@ -100,6 +103,8 @@ class RestApi:
                     code=ErrorCode.USER_NOT_LOGGED_IN,
                 )
             headers = rest.client_headers(self._app_id, self._resource, auth_token)
+            if jwt:
+                headers["Authorization"] = f"Bearer {jwt}"
         url = hosts.url(ep, **(path or {})) + rest.query_string(query or {})
         form: dict[str, Any] = {}
         if isinstance(body, rest.Multipart):

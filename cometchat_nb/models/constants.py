@@ -13,6 +13,9 @@ __all__ = [
     "REACTION_ACTION",
     "RECEIVER_TYPE",
     "RECEIVER_TYPES",
+    "SORT_BY",
+    "SORT_ORDER",
+    "USER_STATUS",
 ]
 
 
@@ -66,6 +69,27 @@ class CONNECTION_STATUS:
     CONNECTED: Final = "connected"
     CONNECTING: Final = "connecting"
     DISCONNECTED: Final = "disconnected"
+
+
+class USER_STATUS:
+    """``CometChat.USER_STATUS``: presence (list filters send ``online`` as ``available``)."""
+
+    ONLINE: Final = "online"
+    OFFLINE: Final = "offline"
+
+
+class SORT_BY:
+    """``CometChat.SORT_BY``: ``UsersRequestBuilder.sortBy`` keys."""
+
+    NAME: Final = "name"
+    STATUS: Final = "status"
+
+
+class SORT_ORDER:
+    """``CometChat.SORT_ORDER``: ``UsersRequestBuilder.sortByOrder`` values."""
+
+    ASCENDING: Final = "asc"
+    DESCENDING: Final = "desc"
 
 
 #: The receiver types a message may have.

@@ -24,6 +24,9 @@ class User:
     metadata: JSON | None = None
     last_active_at: int | None = None
     tags: list[str] | None = None
+    #: whether the logged-in user blocked this user / this user blocked them (as the server sees it)
+    blocked_by_me: bool = False
+    has_blocked_me: bool = False
 
     STATUS_ONLINE: ClassVar[str] = "online"
     STATUS_OFFLINE: ClassVar[str] = "offline"
@@ -45,6 +48,8 @@ class User:
             metadata=lenient_dict(o, "metadata"),
             last_active_at=lenient_int(o, "lastActiveAt"),
             tags=lenient_list(o, "tags"),
+            blocked_by_me=o.get("blockedByMe") is True,
+            has_blocked_me=o.get("hasBlockedMe") is True,
         )
 
     def to_wire(self) -> JSON:
@@ -58,6 +63,10 @@ class User:
         put(out, "metadata", self.metadata)
         put(out, "lastActiveAt", self.last_active_at)
         put(out, "tags", self.tags)
+        if self.blocked_by_me:
+            out["blockedByMe"] = True
+        if self.has_blocked_me:
+            out["hasBlockedMe"] = True
         return out
 
     # the JS SDK's getters and setters (camelCase aliases at the end) ---------
@@ -91,6 +100,12 @@ class User:
     def get_tags(self) -> list[str] | None:
         return self.tags
 
+    def get_blocked_by_me(self) -> bool:
+        return self.blocked_by_me
+
+    def get_has_blocked_me(self) -> bool:
+        return self.has_blocked_me
+
     def set_name(self, name: str) -> None:
         self.name = name
 
@@ -123,6 +138,8 @@ class User:
     getMetadata = get_metadata
     getLastActiveAt = get_last_active_at
     getTags = get_tags
+    getBlockedByMe = get_blocked_by_me
+    getHasBlockedMe = get_has_blocked_me
     setName = set_name
     setAvatar = set_avatar
     setLink = set_link
@@ -270,7 +287,23 @@ class Group:
     def set_metadata(self, metadata: JSON) -> None:
         self.metadata = metadata
 
+    def get_icon(self) -> str | None:
+        return self.icon
+
+    def set_icon(self, icon: str) -> None:
+        self.icon = icon
+
+    def get_tags(self) -> list[str] | None:
+        return self.tags
+
+    def set_tags(self, tags: list[str]) -> None:
+        self.tags = list(tags)
+
     # camelCase aliases -------------------------------------------------------------
+    getIcon = get_icon
+    setIcon = set_icon
+    getTags = get_tags
+    setTags = set_tags
     getGuid = get_guid
     getName = get_name
     getType = get_type

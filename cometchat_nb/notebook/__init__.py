@@ -25,6 +25,7 @@ enforces the order and that nothing imports in a cycle, lazy imports included):
 ``tables``          table commands: ``fetch_pages`` (progress bar) and ``typed_frame`` (``Column``)
 ``status``          ``StatusReport``, ``require_init``
 ``history``         ``fetch_history`` (a table command)
+``directory``       ``fetch_users``, ``fetch_groups``, ``fetch_members`` (table commands)
 ``session``         the commands (init, login, connect, send, events, wait …) and kernel state
 ``demo``            ``SimulatedUser``
 ``plot``, ``render`` the panel's events/s plot and its HTML fragments

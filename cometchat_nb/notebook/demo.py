@@ -21,9 +21,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import itertools
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..client.client import Client
 from ..client.store import MemorySessionStore
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from ..server import EmbeddedServer
 
 __all__ = ["DEFAULT_LINES", "SimulatedUser"]
+
+T = TypeVar("T")
 
 DEFAULT_LINES: Final = (
     "hey there 👋",
@@ -148,6 +150,18 @@ class SimulatedUser:
         indicator = TypingIndicator(to, "group" if group else "user")
         coro = self.client.start_typing(indicator) if started else self.client.end_typing(indicator)
         self._run(coro, "SimulatedUser.typing()")
+
+    def run(self, call: Callable[[Client], Awaitable[T]], what: str = "SimulatedUser.run()") -> T:
+        """Run ``call(client)`` — any call of this user's async :class:`~cometchat_nb.client.Client` —
+        and return its result, e.g. ``bob.run(lambda c: c.kick_group_member("club", "superhero3"))``
+        (group administration done by another member, seen by the kernel's listeners)."""
+        self._check()
+
+        async def go() -> T:
+            return await call(self.client)
+
+        result: T = self._run(go(), what)
+        return result
 
     def chatter(
         self,

@@ -115,6 +115,21 @@ ENDPOINTS: Final = _table(
     Endpoint("removeReaction", "DELETE", "messages/{messageId}/reactions/{reaction}"),
     Endpoint("getReactions", "GET", "messages/{messageId}/reactions"),
     Endpoint("getReactionsOfType", "GET", "messages/{messageId}/reactions/{reaction}"),
+    # issue 15: blocking, group administration (names as the JS SDK's makeApiCall)
+    Endpoint("blockUsers", "POST", "blockedusers"),
+    Endpoint("unblockUsers", "DELETE", "blockedusers"),
+    Endpoint("blockedUsers", "GET", "blockedusers"),
+    Endpoint("updateGroup", "PUT", "groups/{guid}"),
+    Endpoint("deleteGroup", "DELETE", "groups/{guid}"),
+    Endpoint("addMembersToGroup", "PUT", "groups/{guid}/members"),
+    Endpoint("changeScopeOfMember", "PUT", "groups/{guid}/members/{uid}"),
+    Endpoint("banGroupMember", "POST", "groups/{guid}/bannedusers/{uid}"),
+    Endpoint("unbanGroupMember", "DELETE", "groups/{guid}/bannedusers/{uid}"),
+    Endpoint("bannedGroupMembers", "GET", "groups/{guid}/bannedusers"),
+    Endpoint("transferOwnership", "PATCH", "groups/{guid}/owner"),
+    # the official SDK posts it to https://{CHAT_HOST}/api/{WS_API_VERSION}/… with the socket JWT;
+    # the embedded server also answers it on the REST host (README "Online counts")
+    Endpoint("onlineMembers", "POST", "api/{wsApiVersion}/online-members"),
 )
 
 

@@ -38,14 +38,16 @@ static methods ending in its camelCase aliases, listed as a base of ``CometChat`
     core.py       init, login/logout, connect/disconnect, status, waits, listeners
     messages.py   send, edit, delete, fetch one message
     transient.py  typing indicators and receipts
-    users.py      getUser
-    groups.py     getGroup, createGroup, joinGroup, leaveGroup
+    users.py      getUser, createUser, updateUser, updateCurrentUserDetails, online counts
+    groups.py     getGroup, createGroup, joinGroup, leaveGroup, group administration
+    blocking.py   blockUsers, unblockUsers
     reactions.py  addReaction, removeReaction
     media.py      sendMediaMessage, downloadAttachment
 """
 
 from __future__ import annotations
 
+from .blocking import BlockingFacade
 from .core import CoreFacade
 from .groups import GroupsFacade
 from .media import MediaFacade
@@ -65,6 +67,7 @@ class CometChat(
     TransientFacade,
     UsersFacade,
     GroupsFacade,
+    BlockingFacade,
     ReactionsFacade,
     MediaFacade,
 ):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ..client.requests import BlockedUsersRequest
 from ..errors import CometChatException
 from ..listeners import ConnectionListener, GroupListener, LoginListener, MessageListener, UserListener
 from ..models import (
@@ -32,9 +33,12 @@ from ..models import (
     TypingIndicator,
     User,
 )
+from ..models.constants import SORT_BY, SORT_ORDER, USER_STATUS
 from ..protocol.states import ConnectionState, ConnectionStateChange
 from ..settings import AppSettings, AppSettingsBuilder
 from .requests import (
+    BannedMembersRequestBuilder,
+    BlockedUsersRequestBuilder,
     GroupMembersRequestBuilder,
     GroupsRequestBuilder,
     MessagesRequestBuilder,
@@ -72,6 +76,12 @@ class Namespace:
     UsersRequestBuilder = UsersRequestBuilder
     GroupsRequestBuilder = GroupsRequestBuilder
     GroupMembersRequestBuilder = GroupMembersRequestBuilder
+    BannedMembersRequestBuilder = BannedMembersRequestBuilder
+    BlockedUsersRequestBuilder = BlockedUsersRequestBuilder
+    BlockedUsersRequest = BlockedUsersRequest  # for BlockedUsersRequest.directions
+    USER_STATUS = USER_STATUS
+    SORT_BY = SORT_BY
+    SORT_ORDER = SORT_ORDER
     ConnectionState = ConnectionState
     ConnectionStateChange = ConnectionStateChange
     RECEIVER_TYPE = RECEIVER_TYPE

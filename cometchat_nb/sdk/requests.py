@@ -9,6 +9,8 @@ from ..models import BaseMessage, Reaction
 from .state import NETWORK_TIMEOUT, current_client, state
 
 __all__ = [
+    "BannedMembersRequestBuilder",
+    "BlockedUsersRequestBuilder",
     "GroupMembersRequestBuilder",
     "GroupsRequestBuilder",
     "MessagesRequestBuilder",
@@ -134,3 +136,28 @@ class ReactionsRequestBuilder(async_requests.ReactionsRequestBuilder):
     def build(self) -> SyncReactionsRequest:  # type: ignore[override]
         request = async_requests.ReactionsRequest(current_client().rest_call, self._checked())
         return SyncReactionsRequest(request)
+
+
+class BannedMembersRequestBuilder(async_requests.BannedMembersRequestBuilder):
+    """``CometChat.BannedMembersRequestBuilder(guid)`` (blocking ``fetchNext()``)."""
+
+    def __init__(self, guid: str) -> None:
+        super().__init__(guid, None)
+
+    def build(self) -> SyncPagedRequest:  # type: ignore[override]
+        request = async_requests.BannedMembersRequest(
+            current_client().rest_call, dict(self._params), {"guid": self.guid}
+        )
+        return SyncPagedRequest(request)
+
+
+class BlockedUsersRequestBuilder(async_requests.BlockedUsersRequestBuilder):
+    """``CometChat.BlockedUsersRequestBuilder()`` (blocking ``fetchNext()``)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def build(self) -> SyncPagedRequest:  # type: ignore[override]
+        return SyncPagedRequest(
+            async_requests.BlockedUsersRequest(current_client().rest_call, dict(self._params))
+        )

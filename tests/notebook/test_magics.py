@@ -36,6 +36,9 @@ MAGICS = (
     "cometchat_wait",
     "cometchat_history",
     "cometchat_panel",
+    "cometchat_users",
+    "cometchat_groups",
+    "cometchat_members",
 )
 
 

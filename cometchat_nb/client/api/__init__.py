@@ -6,8 +6,9 @@
 ``listeners``       ``add_listener(kind, id, listener)``, the typed one-liners, event sinks
 ``messages``        send, edit, delete, fetch one message; ``messages_request()``
 ``transient``       typing indicators and receipts (socket frames, queued while offline)
-``users``           ``get_user``; ``users_request()``
-``groups``          get, create, join, leave; ``groups_request()``, ``group_members_request()``
+``users``           ``get_user``, create/update users, online counts; ``users_request()``
+``groups``          get, create, join, leave, administration; group, member and ban requests
+``blocking``        ``block_users``, ``unblock_users``; ``blocked_users_request()``
 ``reactions``       add, remove a reaction; ``reactions_request()``
 ``media``           ``send_media_message`` (multipart upload), ``download_attachment``
 ==================  =====================================================================
@@ -20,6 +21,7 @@ bases of ``Client`` in ``client/client.py``.
 from __future__ import annotations
 
 from .base import ApiBase as ApiBase
+from .blocking import BlockingApi as BlockingApi
 from .connection import ConnectionApi as ConnectionApi
 from .groups import GroupsApi as GroupsApi
 from .listeners import ListenersApi as ListenersApi
@@ -31,6 +33,7 @@ from .users import UsersApi as UsersApi
 
 __all__ = [
     "ApiBase",
+    "BlockingApi",
     "ConnectionApi",
     "GroupsApi",
     "ListenersApi",

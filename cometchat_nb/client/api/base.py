@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from ...protocol import rest
 from ...protocol.rest import Hosts
 from ...settings import AppSettings
 from ..catchup import CatchupRunner
@@ -52,6 +53,8 @@ class ApiBase:
     _catchup: CatchupRunner
     _outbound: OutboundQueue
     _saver: SessionSaver
+    # the server's settings (admin-key calls, the JWT-authorised online counts)
+    _server_settings: rest.ServerSettings | None
 
     @property
     def uid(self) -> str | None:

@@ -18,7 +18,8 @@ builds the same requests and fetches them with blocking ``fetchNext()``.
 ``messages``    ``MessagesRequestBuilder`` (cursor by message id or timestamp)
 ``reactions``   ``ReactionsRequestBuilder`` (cursor merged from ``meta.next``/``previous``)
 ``users``       ``UsersRequestBuilder``
-``groups``      ``GroupsRequestBuilder``, ``GroupMembersRequestBuilder``
+``groups``      ``GroupsRequestBuilder``, ``GroupMembersRequestBuilder``, ``BannedMembersRequestBuilder``
+``blocking``    ``BlockedUsersRequestBuilder``
 ==============  =================================================================
 
 A new listing (conversations, reactions, blocked users, banned members …) is a
@@ -29,6 +30,11 @@ re-exported below, and a ``*_request()`` method in its ``client/api`` module.
 from __future__ import annotations
 
 from .base import RestCaller as RestCaller
+from .blocking import BlockedDirections as BlockedDirections
+from .blocking import BlockedUsersRequest as BlockedUsersRequest
+from .blocking import BlockedUsersRequestBuilder as BlockedUsersRequestBuilder
+from .groups import BannedMembersRequest as BannedMembersRequest
+from .groups import BannedMembersRequestBuilder as BannedMembersRequestBuilder
 from .groups import GroupMembersRequest as GroupMembersRequest
 from .groups import GroupMembersRequestBuilder as GroupMembersRequestBuilder
 from .groups import GroupsRequest as GroupsRequest
@@ -41,6 +47,11 @@ from .users import UsersRequest as UsersRequest
 from .users import UsersRequestBuilder as UsersRequestBuilder
 
 __all__ = [
+    "BannedMembersRequest",
+    "BannedMembersRequestBuilder",
+    "BlockedDirections",
+    "BlockedUsersRequest",
+    "BlockedUsersRequestBuilder",
     "GroupMembersRequest",
     "GroupMembersRequestBuilder",
     "GroupsRequest",

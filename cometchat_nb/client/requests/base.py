@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Self
 
 from ...errors import InvalidArgumentError, ProtocolError
@@ -47,9 +47,10 @@ class PagedRequest:
     ) -> None:
         self._caller = caller
         self.limit: int = params.pop("limit", 30)
+        # ``setPage(n)`` then ``fetchNext()`` asks for page n + 1, as the JS SDK's getPageToFetch
+        self._page: int = params.pop("page", 0)
         self._query = {k: v for k, v in params.items() if v is not None}
         self._path = path or {}
-        self._page = 0
         self._total_pages: int | None = None
 
     async def _next_page(self) -> list[Any]:
@@ -88,6 +89,24 @@ class PagedBuilder:
         self._params["searchKey"] = keyword
         return self
 
+    def set_page(self, page: int) -> Self:
+        """Start after page ``page``: the first ``fetch_next()`` asks for page ``page + 1`` (the JS SDK)."""
+        if not isinstance(page, int) or isinstance(page, bool) or page < 0:
+            raise InvalidArgumentError(f"page must be an integer >= 0, got {page!r}")
+        self._params["page"] = page
+        return self
+
+    def _set_list(self, key: str, values: Sequence[str], what: str) -> None:
+        """``values`` (a list of non-empty strings) as a comma-joined query parameter ``key``."""
+        if isinstance(values, str) or not all(isinstance(v, str) and v for v in values):
+            raise InvalidArgumentError(f"{what} must be a list of non-empty strings, got {values!r}")
+        self._params[key] = list(values) or None
+
+    def _set_flag(self, key: str, on: bool) -> None:
+        """A ``key=1`` flag (as the official SDK sends them), dropped when false."""
+        self._params[key] = 1 if on else None
+
     # camelCase aliases -------------------------------------------------------------
     setLimit = set_limit
     setSearchKeyword = set_search_keyword
+    setPage = set_page

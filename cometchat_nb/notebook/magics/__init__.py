@@ -8,6 +8,7 @@
     %cometchat_events -o ev --type text_message_received
     %cometchat_status
     %cometchat_panel
+    %cometchat_users --online -o users      # also: %cometchat_groups, %cometchat_members GUID
 
 Every magic is a thin wrapper around a plain function of the notebook layer
 (:mod:`~cometchat_nb.notebook.session` and its neighbours; scripts and tests call
@@ -25,7 +26,7 @@ Settings are traits (``%config CometChatMagics.max_rows = 5000``, or
 ``switch_interval`` apply at once; the others at the next ``%cometchat_init``.
 
 Layout: the settings and shared helpers in :mod:`.base`; one module per group of
-magics (:mod:`.connection`, :mod:`.messages`), each a ``MagicsBase`` subclass;
+magics (:mod:`.connection`, :mod:`.messages`, :mod:`.directory`), each a ``MagicsBase`` subclass;
 :class:`CometChatMagics` inherits every group (add a new group to its bases).
 """
 
@@ -40,6 +41,7 @@ from IPython.core.magic import line_magic
 from .. import session
 from .base import combine_magics
 from .connection import ConnectionMagics
+from .directory import DirectoryMagics
 from .messages import MessageMagics
 
 __all__ = ["CometChatMagics", "load_ipython_extension", "unload_ipython_extension"]
@@ -48,7 +50,7 @@ _PREFIX = "cometchat_"
 
 
 @combine_magics
-class CometChatMagics(ConnectionMagics, MessageMagics):
+class CometChatMagics(ConnectionMagics, MessageMagics, DirectoryMagics):
     """The ``%cometchat_*`` magics and their settings (see the module docstring)."""
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
