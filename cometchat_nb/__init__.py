@@ -44,6 +44,7 @@ from .models import RECEIVER_TYPE as RECEIVER_TYPE
 from .models import Action as Action
 from .models import BaseMessage as BaseMessage
 from .models import Call as Call
+from .models import Conversation as Conversation
 from .models import CustomMessage as CustomMessage
 from .models import Group as Group
 from .models import GroupMember as GroupMember
@@ -86,6 +87,7 @@ __all__ = [
     "ConnectionListener",
     "ConnectionState",
     "ConnectionStateChange",
+    "Conversation",
     "CustomMessage",
     "EmbeddedServer",
     "ErrorCode",

@@ -55,7 +55,7 @@ from ..protocol.frames import AuthRequest
 from ..protocol.retry import BackoffPolicy
 from ..protocol.states import ConnectionState, ConnectionStateChange
 from ..settings import AppSettings
-from .api import ConnectionApi, GroupsApi, ListenersApi, MessagesApi, TransientApi, UsersApi
+from .api import ConnectionApi, ConversationsApi, GroupsApi, ListenersApi, MessagesApi, TransientApi, UsersApi
 from .catchup import CatchupRunner
 from .connection import Connection, proxy_for
 from .delivery import DeliveryLedger, message_number
@@ -74,7 +74,7 @@ log = logging.getLogger(__name__)
 _SDK_VERSION_US = __version__.replace(".", "_")
 
 
-class Client(ConnectionApi, ListenersApi, MessagesApi, TransientApi, UsersApi, GroupsApi):
+class Client(ConnectionApi, ListenersApi, MessagesApi, TransientApi, UsersApi, GroupsApi, ConversationsApi):
     """The async CometChat API for one user. See the module docstring.
 
     ``store``: where the session is kept between runs (default: a file per

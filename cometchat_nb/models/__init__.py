@@ -27,6 +27,7 @@ Modules (each imports only those above it)::
     messages.py    BaseMessage, TextMessage, CustomMessage, MediaMessage, Action, Call,
                    message_from_wire
     events.py      TypingIndicator, MessageReceipt, TransientMessage, ReactionEvent
+    conversations.py  Conversation (and conversation_from_message)
 
 A new model (``Conversation``, ``Reaction``, ``Attachment`` …) goes in the module of
 its chapter — or a new one (``conversations.py``) importing only those above —
@@ -43,6 +44,7 @@ from .constants import GROUP_MEMBER_SCOPE as GROUP_MEMBER_SCOPE
 from .constants import GROUP_TYPE as GROUP_TYPE
 from .constants import MESSAGE_TYPE as MESSAGE_TYPE
 from .constants import RECEIVER_TYPE as RECEIVER_TYPE
+from .conversations import Conversation as Conversation
 from .events import MessageReceipt as MessageReceipt
 from .events import ReactionEvent as ReactionEvent
 from .events import TransientMessage as TransientMessage
@@ -68,6 +70,7 @@ __all__ = [
     "Action",
     "BaseMessage",
     "Call",
+    "Conversation",
     "CustomMessage",
     "Group",
     "GroupMember",

@@ -107,6 +107,20 @@ ENDPOINTS: Final = _table(
     Endpoint("leaveGroup", "DELETE", "groups/{guid}/members"),
     Endpoint("kickGroupMembers", "DELETE", "groups/{guid}/members/{uid}"),
     Endpoint("groupMembers", "GET", "groups/{guid}/members"),
+    # conversations (issue 13): the official SDK's endpoint names
+    Endpoint("conversations", "GET", "conversations"),
+    Endpoint("getUserConversation", "GET", "users/{uid}/conversation"),
+    Endpoint("getGroupConversation", "GET", "groups/{guid}/conversation"),
+    Endpoint("updateUserConversation", "PUT", "users/{uid}/conversation"),
+    Endpoint("updateGroupConversation", "PUT", "groups/{guid}/conversation"),
+    Endpoint("deleteUserConversation", "DELETE", "users/{uid}/conversation"),
+    Endpoint("deleteGroupConversation", "DELETE", "groups/{guid}/conversation"),
+    Endpoint("markUserConversationAsRead", "POST", "users/{uid}/conversation/read"),
+    Endpoint("markGroupConversationAsRead", "POST", "groups/{guid}/conversation/read"),
+    Endpoint("markUserConversationAsDelivered", "POST", "users/{uid}/conversation/delivered"),
+    Endpoint("markGroupConversationAsDelivered", "POST", "groups/{guid}/conversation/delivered"),
+    Endpoint("markUserMessagesAsUnread", "DELETE", "users/{uid}/conversation/read"),
+    Endpoint("markGroupMessagesAsUnread", "DELETE", "groups/{guid}/conversation/read"),
 )
 
 

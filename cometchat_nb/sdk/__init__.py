@@ -44,6 +44,7 @@ static methods ending in its camelCase aliases, listed as a base of ``CometChat`
 
 from __future__ import annotations
 
+from .conversations import ConversationsFacade
 from .core import CoreFacade
 from .groups import GroupsFacade
 from .messages import MessagesFacade
@@ -54,5 +55,7 @@ from .users import UsersFacade
 __all__ = ["CometChat"]
 
 
-class CometChat(Namespace, CoreFacade, MessagesFacade, TransientFacade, UsersFacade, GroupsFacade):
+class CometChat(
+    Namespace, CoreFacade, MessagesFacade, TransientFacade, UsersFacade, GroupsFacade, ConversationsFacade
+):
     """The CometChat SDK, sync flavour (all static methods; see the module docstring)."""

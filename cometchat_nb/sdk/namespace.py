@@ -16,6 +16,7 @@ from ..models import (
     Action,
     BaseMessage,
     Call,
+    Conversation,
     CustomMessage,
     Group,
     GroupMember,
@@ -29,6 +30,7 @@ from ..models import (
 from ..protocol.states import ConnectionState, ConnectionStateChange
 from ..settings import AppSettings, AppSettingsBuilder
 from .requests import (
+    ConversationsRequestBuilder,
     GroupMembersRequestBuilder,
     GroupsRequestBuilder,
     MessagesRequestBuilder,
@@ -65,6 +67,8 @@ class Namespace:
     UsersRequestBuilder = UsersRequestBuilder
     GroupsRequestBuilder = GroupsRequestBuilder
     GroupMembersRequestBuilder = GroupMembersRequestBuilder
+    Conversation = Conversation
+    ConversationsRequestBuilder = ConversationsRequestBuilder
     ConnectionState = ConnectionState
     ConnectionStateChange = ConnectionStateChange
     RECEIVER_TYPE = RECEIVER_TYPE

@@ -9,6 +9,7 @@ from ..models import BaseMessage
 from .state import NETWORK_TIMEOUT, current_client, state
 
 __all__ = [
+    "ConversationsRequestBuilder",
     "GroupMembersRequestBuilder",
     "GroupsRequestBuilder",
     "MessagesRequestBuilder",
@@ -98,3 +99,15 @@ class GroupMembersRequestBuilder(async_requests.GroupMembersRequestBuilder):
             current_client().rest_call, dict(self._params), {"guid": self.guid}
         )
         return SyncPagedRequest(request)
+
+
+class ConversationsRequestBuilder(async_requests.ConversationsRequestBuilder):
+    """``CometChat.ConversationsRequestBuilder()`` (blocking ``fetchNext()``)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def build(self) -> SyncPagedRequest:  # type: ignore[override]
+        return SyncPagedRequest(
+            async_requests.ConversationsRequest(current_client().rest_call, dict(self._params))
+        )

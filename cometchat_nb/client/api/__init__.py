@@ -8,6 +8,7 @@
 ``transient``       typing indicators and receipts (socket frames, queued while offline)
 ``users``           ``get_user``; ``users_request()``
 ``groups``          get, create, join, leave; ``groups_request()``, ``group_members_request()``
+``conversations``   conversations, read/delivered marks, unread counts; ``conversations_request()``
 ==================  =====================================================================
 
 A new domain (conversations, reactions, blocking …) is a module here with one
@@ -19,10 +20,20 @@ from __future__ import annotations
 
 from .base import ApiBase as ApiBase
 from .connection import ConnectionApi as ConnectionApi
+from .conversations import ConversationsApi as ConversationsApi
 from .groups import GroupsApi as GroupsApi
 from .listeners import ListenersApi as ListenersApi
 from .messages import MessagesApi as MessagesApi
 from .transient import TransientApi as TransientApi
 from .users import UsersApi as UsersApi
 
-__all__ = ["ApiBase", "ConnectionApi", "GroupsApi", "ListenersApi", "MessagesApi", "TransientApi", "UsersApi"]
+__all__ = [
+    "ApiBase",
+    "ConnectionApi",
+    "ConversationsApi",
+    "GroupsApi",
+    "ListenersApi",
+    "MessagesApi",
+    "TransientApi",
+    "UsersApi",
+]

@@ -18,6 +18,7 @@ builds the same requests and fetches them with blocking ``fetchNext()``.
 ``messages``    ``MessagesRequestBuilder`` (cursor by message id or timestamp)
 ``users``       ``UsersRequestBuilder``
 ``groups``      ``GroupsRequestBuilder``, ``GroupMembersRequestBuilder``
+``conversations``  ``ConversationsRequestBuilder`` (page-based as the official SDK pages)
 ==============  =================================================================
 
 A new listing (conversations, reactions, blocked users, banned members …) is a
@@ -28,6 +29,8 @@ re-exported below, and a ``*_request()`` method in its ``client/api`` module.
 from __future__ import annotations
 
 from .base import RestCaller as RestCaller
+from .conversations import ConversationsRequest as ConversationsRequest
+from .conversations import ConversationsRequestBuilder as ConversationsRequestBuilder
 from .groups import GroupMembersRequest as GroupMembersRequest
 from .groups import GroupMembersRequestBuilder as GroupMembersRequestBuilder
 from .groups import GroupsRequest as GroupsRequest
@@ -38,6 +41,8 @@ from .users import UsersRequest as UsersRequest
 from .users import UsersRequestBuilder as UsersRequestBuilder
 
 __all__ = [
+    "ConversationsRequest",
+    "ConversationsRequestBuilder",
     "GroupMembersRequest",
     "GroupMembersRequestBuilder",
     "GroupsRequest",
