@@ -34,6 +34,7 @@ MAGICS = (
     "cometchat_wait",
     "cometchat_history",
     "cometchat_panel",
+    "cometchat_conversations",
 )
 
 

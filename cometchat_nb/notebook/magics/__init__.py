@@ -40,6 +40,7 @@ from IPython.core.magic import line_magic
 from .. import session
 from .base import combine_magics
 from .connection import ConnectionMagics
+from .conversations import ConversationMagics
 from .messages import MessageMagics
 
 __all__ = ["CometChatMagics", "load_ipython_extension", "unload_ipython_extension"]
@@ -48,7 +49,7 @@ _PREFIX = "cometchat_"
 
 
 @combine_magics
-class CometChatMagics(ConnectionMagics, MessageMagics):
+class CometChatMagics(ConnectionMagics, MessageMagics, ConversationMagics):
     """The ``%cometchat_*`` magics and their settings (see the module docstring)."""
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
