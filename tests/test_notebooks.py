@@ -43,7 +43,12 @@ SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 RUN_TIMEOUT = 150.0  # one notebook, kernel start-up included (they take a few seconds)
 
-EXPECTED = ("01_quickstart.ipynb", "02_manual_connection.ipynb", "03_live_event_analysis.ipynb")
+EXPECTED = (
+    "01_quickstart.ipynb",
+    "02_manual_connection.ipynb",
+    "03_live_event_analysis.ipynb",
+    "04_conversations.ipynb",
+)
 
 
 def _ids(path: Path) -> str:
