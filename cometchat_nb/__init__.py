@@ -47,6 +47,7 @@ from .models import Attachment as Attachment
 from .models import BaseMessage as BaseMessage
 from .models import Call as Call
 from .models import CometChatHelper as CometChatHelper
+from .models import Conversation as Conversation
 from .models import CustomMessage as CustomMessage
 from .models import Group as Group
 from .models import GroupMember as GroupMember
@@ -95,6 +96,7 @@ __all__ = [
     "ConnectionListener",
     "ConnectionState",
     "ConnectionStateChange",
+    "Conversation",
     "CustomMessage",
     "EmbeddedServer",
     "ErrorCode",

@@ -47,6 +47,7 @@ EXPECTED = (
     "01_quickstart.ipynb",
     "02_manual_connection.ipynb",
     "03_live_event_analysis.ipynb",
+    "04_conversations.ipynb",
     "05_message_features.ipynb",
     "06_moderation.ipynb",
 )

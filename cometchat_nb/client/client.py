@@ -58,6 +58,7 @@ from ..settings import AppSettings
 from .api import (
     BlockingApi,
     ConnectionApi,
+    ConversationsApi,
     GroupsApi,
     ListenersApi,
     MediaApi,
@@ -94,6 +95,7 @@ class Client(
     BlockingApi,
     ReactionsApi,
     MediaApi,
+    ConversationsApi,
 ):
     """The async CometChat API for one user. See the module docstring.
 

@@ -31,6 +31,7 @@ Modules (each imports only those above it)::
     messages.py    (the message features: reactions, mentions, replies, attachments)
     events.py      TypingIndicator, MessageReceipt, TransientMessage, ReactionEvent
     helpers.py     CometChatHelper (updateMessageWithReactionInfo)
+    conversations.py  Conversation (and conversation_from_message)
 
 A new model (``Conversation``, ``Reaction``, ``Attachment`` …) goes in the module of
 its chapter — or a new one (``conversations.py``) importing only those above —
@@ -51,6 +52,7 @@ from .constants import GROUP_TYPE as GROUP_TYPE
 from .constants import MESSAGE_TYPE as MESSAGE_TYPE
 from .constants import REACTION_ACTION as REACTION_ACTION
 from .constants import RECEIVER_TYPE as RECEIVER_TYPE
+from .conversations import Conversation as Conversation
 from .events import MessageReceipt as MessageReceipt
 from .events import ReactionEvent as ReactionEvent
 from .events import TransientMessage as TransientMessage
@@ -84,6 +86,7 @@ __all__ = [
     "BaseMessage",
     "Call",
     "CometChatHelper",
+    "Conversation",
     "CustomMessage",
     "Group",
     "GroupMember",

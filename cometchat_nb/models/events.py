@@ -70,10 +70,15 @@ class MessageReceipt:
     receipt_type: str
     timestamp: int | None = None
     message_sender: str | None = None
+    #: when a read receipt also says when the message was delivered
+    #: (``getMessageReceipts``: one entry with ``deliveredAt`` and ``readAt``)
+    also_delivered_at: int | None = None
 
     @property
     def delivered_at(self) -> int | None:
-        return self.timestamp if self.receipt_type in ("delivery", "deliveredToAll") else None
+        if self.receipt_type in ("delivery", "deliveredToAll"):
+            return self.timestamp
+        return self.also_delivered_at
 
     @property
     def read_at(self) -> int | None:

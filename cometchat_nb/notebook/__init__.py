@@ -26,6 +26,7 @@ enforces the order and that nothing imports in a cycle, lazy imports included):
 ``status``          ``StatusReport``, ``require_init``
 ``history``         ``fetch_history`` (a table command)
 ``directory``       ``fetch_users``, ``fetch_groups``, ``fetch_members`` (table commands)
+``conversations``   ``fetch_conversations`` (a table command: ``%cometchat_conversations``)
 ``session``         the commands (init, login, connect, send, events, wait …) and kernel state
 ``demo``            ``SimulatedUser``
 ``plot``, ``render`` the panel's events/s plot and its HTML fragments

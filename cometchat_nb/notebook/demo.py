@@ -144,6 +144,15 @@ class SimulatedUser:
         )
         return reacted
 
+    def read(self, other: str, group: bool = False) -> str:
+        """Mark the conversation with user ``other`` (or group ``other``) as read, as
+        ``CometChat.markConversationAsRead`` does: the senders get read receipts."""
+        self._check()
+        done: str = self._run(
+            self.client.mark_conversation_as_read(other, "group" if group else "user"), "SimulatedUser.read()"
+        )
+        return done
+
     def typing(self, to: str, group: bool = False, *, started: bool = True) -> None:
         """Send a typing-started (or, with ``started=False``, typing-ended) indicator."""
         self._check()

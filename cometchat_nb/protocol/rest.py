@@ -130,6 +130,20 @@ ENDPOINTS: Final = _table(
     # the official SDK posts it to https://{CHAT_HOST}/api/{WS_API_VERSION}/… with the socket JWT;
     # the embedded server also answers it on the REST host (README "Online counts")
     Endpoint("onlineMembers", "POST", "api/{wsApiVersion}/online-members"),
+    # conversations (issue 13): the official SDK's endpoint names
+    Endpoint("conversations", "GET", "conversations"),
+    Endpoint("getUserConversation", "GET", "users/{uid}/conversation"),
+    Endpoint("getGroupConversation", "GET", "groups/{guid}/conversation"),
+    Endpoint("updateUserConversation", "PUT", "users/{uid}/conversation"),
+    Endpoint("updateGroupConversation", "PUT", "groups/{guid}/conversation"),
+    Endpoint("deleteUserConversation", "DELETE", "users/{uid}/conversation"),
+    Endpoint("deleteGroupConversation", "DELETE", "groups/{guid}/conversation"),
+    Endpoint("markUserConversationAsRead", "POST", "users/{uid}/conversation/read"),
+    Endpoint("markGroupConversationAsRead", "POST", "groups/{guid}/conversation/read"),
+    Endpoint("markUserConversationAsDelivered", "POST", "users/{uid}/conversation/delivered"),
+    Endpoint("markGroupConversationAsDelivered", "POST", "groups/{guid}/conversation/delivered"),
+    Endpoint("markUserMessagesAsUnread", "DELETE", "users/{uid}/conversation/read"),
+    Endpoint("markGroupMessagesAsUnread", "DELETE", "groups/{guid}/conversation/read"),
 )
 
 

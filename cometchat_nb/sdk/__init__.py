@@ -48,6 +48,7 @@ static methods ending in its camelCase aliases, listed as a base of ``CometChat`
 from __future__ import annotations
 
 from .blocking import BlockingFacade
+from .conversations import ConversationsFacade
 from .core import CoreFacade
 from .groups import GroupsFacade
 from .media import MediaFacade
@@ -70,5 +71,6 @@ class CometChat(
     BlockingFacade,
     ReactionsFacade,
     MediaFacade,
+    ConversationsFacade,
 ):
     """The CometChat SDK, sync flavour (all static methods; see the module docstring)."""

@@ -20,6 +20,7 @@ from ..models import (
     BaseMessage,
     Call,
     CometChatHelper,
+    Conversation,
     CustomMessage,
     Group,
     GroupMember,
@@ -39,6 +40,7 @@ from ..settings import AppSettings, AppSettingsBuilder
 from .requests import (
     BannedMembersRequestBuilder,
     BlockedUsersRequestBuilder,
+    ConversationsRequestBuilder,
     GroupMembersRequestBuilder,
     GroupsRequestBuilder,
     MessagesRequestBuilder,
@@ -82,6 +84,8 @@ class Namespace:
     USER_STATUS = USER_STATUS
     SORT_BY = SORT_BY
     SORT_ORDER = SORT_ORDER
+    Conversation = Conversation
+    ConversationsRequestBuilder = ConversationsRequestBuilder
     ConnectionState = ConnectionState
     ConnectionStateChange = ConnectionStateChange
     RECEIVER_TYPE = RECEIVER_TYPE

@@ -11,6 +11,7 @@ from .state import NETWORK_TIMEOUT, current_client, state
 __all__ = [
     "BannedMembersRequestBuilder",
     "BlockedUsersRequestBuilder",
+    "ConversationsRequestBuilder",
     "GroupMembersRequestBuilder",
     "GroupsRequestBuilder",
     "MessagesRequestBuilder",
@@ -160,4 +161,16 @@ class BlockedUsersRequestBuilder(async_requests.BlockedUsersRequestBuilder):
     def build(self) -> SyncPagedRequest:  # type: ignore[override]
         return SyncPagedRequest(
             async_requests.BlockedUsersRequest(current_client().rest_call, dict(self._params))
+        )
+
+
+class ConversationsRequestBuilder(async_requests.ConversationsRequestBuilder):
+    """``CometChat.ConversationsRequestBuilder()`` (blocking ``fetchNext()``)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def build(self) -> SyncPagedRequest:  # type: ignore[override]
+        return SyncPagedRequest(
+            async_requests.ConversationsRequest(current_client().rest_call, dict(self._params))
         )

@@ -39,6 +39,7 @@ MAGICS = (
     "cometchat_users",
     "cometchat_groups",
     "cometchat_members",
+    "cometchat_conversations",
 )
 
 

@@ -11,6 +11,7 @@
 ``blocking``        ``block_users``, ``unblock_users``; ``blocked_users_request()``
 ``reactions``       add, remove a reaction; ``reactions_request()``
 ``media``           ``send_media_message`` (multipart upload), ``download_attachment``
+``conversations``   conversations, read/delivered marks, unread counts; ``conversations_request()``
 ==================  =====================================================================
 
 A new domain (conversations, reactions, blocking …) is a module here with one
@@ -23,6 +24,7 @@ from __future__ import annotations
 from .base import ApiBase as ApiBase
 from .blocking import BlockingApi as BlockingApi
 from .connection import ConnectionApi as ConnectionApi
+from .conversations import ConversationsApi as ConversationsApi
 from .groups import GroupsApi as GroupsApi
 from .listeners import ListenersApi as ListenersApi
 from .media import MediaApi as MediaApi
@@ -35,6 +37,7 @@ __all__ = [
     "ApiBase",
     "BlockingApi",
     "ConnectionApi",
+    "ConversationsApi",
     "GroupsApi",
     "ListenersApi",
     "MediaApi",

@@ -20,6 +20,7 @@ builds the same requests and fetches them with blocking ``fetchNext()``.
 ``users``       ``UsersRequestBuilder``
 ``groups``      ``GroupsRequestBuilder``, ``GroupMembersRequestBuilder``, ``BannedMembersRequestBuilder``
 ``blocking``    ``BlockedUsersRequestBuilder``
+``conversations``  ``ConversationsRequestBuilder`` (page-based as the official SDK pages)
 ==============  =================================================================
 
 A new listing (conversations, reactions, blocked users, banned members …) is a
@@ -33,6 +34,8 @@ from .base import RestCaller as RestCaller
 from .blocking import BlockedDirections as BlockedDirections
 from .blocking import BlockedUsersRequest as BlockedUsersRequest
 from .blocking import BlockedUsersRequestBuilder as BlockedUsersRequestBuilder
+from .conversations import ConversationsRequest as ConversationsRequest
+from .conversations import ConversationsRequestBuilder as ConversationsRequestBuilder
 from .groups import BannedMembersRequest as BannedMembersRequest
 from .groups import BannedMembersRequestBuilder as BannedMembersRequestBuilder
 from .groups import GroupMembersRequest as GroupMembersRequest
@@ -52,6 +55,8 @@ __all__ = [
     "BlockedDirections",
     "BlockedUsersRequest",
     "BlockedUsersRequestBuilder",
+    "ConversationsRequest",
+    "ConversationsRequestBuilder",
     "GroupMembersRequest",
     "GroupMembersRequestBuilder",
     "GroupsRequest",

@@ -41,6 +41,7 @@ from IPython.core.magic import line_magic
 from .. import session
 from .base import combine_magics
 from .connection import ConnectionMagics
+from .conversations import ConversationMagics
 from .directory import DirectoryMagics
 from .messages import MessageMagics
 
@@ -50,7 +51,7 @@ _PREFIX = "cometchat_"
 
 
 @combine_magics
-class CometChatMagics(ConnectionMagics, MessageMagics, DirectoryMagics):
+class CometChatMagics(ConnectionMagics, MessageMagics, DirectoryMagics, ConversationMagics):
     """The ``%cometchat_*`` magics and their settings (see the module docstring)."""
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
