@@ -16,16 +16,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from .support.lab import free_port, start_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERRIDES = ROOT / "binder" / "lab-overrides.json"
@@ -65,6 +65,13 @@ def test_binder_post_build_installs_the_same_overrides() -> None:
     assert "share/jupyter/lab/settings/overrides.d" in post_build
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
 def _get(url: str, token: str) -> tuple[int, bytes] | None:
     request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
     try:
@@ -91,7 +98,7 @@ def lab_url(tmp_path: Path) -> Iterator[tuple[str, str]]:
     env = {k: v for k, v in os.environ.items() if k not in ("COMETCHAT_AUTH_KEY", "JUPYTERLAB_DIR")}
     env.update({k: str(v) for k, v in dirs.items()})
     env["JUPYTER_PLATFORM_DIRS"] = "1"
-    port, token = free_port(), os.urandom(16).hex()
+    port, token = _free_port(), os.urandom(16).hex()
     url = f"http://127.0.0.1:{port}/"
     cmd = [
         sys.executable,
@@ -110,8 +117,16 @@ def lab_url(tmp_path: Path) -> Iterator[tuple[str, str]]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
         cmd.append("--allow-root")
     log = tmp_path / "jupyterlab.log"
-    proc = start_lab(cmd, cwd=tmp_path, env=env, log=log, timeout=READY_TIMEOUT)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while _get(f"{url}api/status", token) is None:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab not ready within {READY_TIMEOUT:g} s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)  # polling an external process's readiness (bounded above)
         yield url, token
     finally:
         proc.terminate()

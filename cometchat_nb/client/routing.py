@@ -129,6 +129,7 @@ class Router:
                 ledger.held.append(message)
             elif ledger.accept(message.id):
                 if type(message) is TextMessage:  # route_message() inlined for most messages
+                    message._reader = self.reader
                     self.emit("message", "onTextMessageReceived", message)
                 else:
                     self.route_message(message)

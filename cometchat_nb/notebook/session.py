@@ -561,6 +561,8 @@ def wait(
 ) -> StatusReport:
     """Block until the connection is in ``state`` and/or ``count`` events (of ``type``)
     were seen and/or a pending catch-up finished — so notebooks never need ``sleep``.
+    The listeners have then run for every event seen so far (one that blocks longer
+    than ``timeout`` is a ``TimeoutError`` too).
 
     Raises the SDK's ``TimeoutError`` after ``timeout`` seconds; returns :func:`status`.
     """
@@ -577,6 +579,12 @@ def wait(
     if count is not None:
         kinds = [t.strip() for t in type.split(",") if t.strip()] if type else None
         live_frame().wait_for(count=count, event=kinds, timeout=timeout)
+    # The LiveFrame and the state see an event on the SDK's thread, before the
+    # listeners do on theirs: wait for those too, so a cell that prints what a
+    # listener recorded after %cometchat_wait sees it.
+    waited = state is not None or count is not None
+    if waited and CometChat.isInitialized() and not CometChat.waitListenersIdle(timeout):
+        raise SdkTimeoutError(f"the listeners were still busy after {timeout:g} s")
     if catchup:
         require_init("waiting for catch-up")
         _wait_catchup(timeout, progress=progress)

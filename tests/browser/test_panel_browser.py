@@ -22,8 +22,10 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -31,8 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from ..support.lab import free_port, start_lab
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,13 @@ def _requirements() -> None:
         pytest.skip(f"the playwright package is not installed: {exc}")
 
 
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
 @dataclass
 class Lab:
     url: str
@@ -90,6 +97,16 @@ def _clear_outputs(path: Path) -> None:
             cell["outputs"] = []
             cell["execution_count"] = None
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def _status(url: str, token: str) -> int | None:
+    request = urllib.request.Request(f"{url}api/status", headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            code: int = response.status
+            return code
+    except (urllib.error.URLError, OSError):
+        return None
 
 
 def _stop(proc: subprocess.Popen[bytes], url: str, token: str) -> None:
@@ -142,7 +159,7 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
     env.update({k: str(v) for k, v in dirs.items()})
     env["COMETCHAT_NB_CONFIG"] = str(home / "no-config.ini")
     env["JUPYTER_PLATFORM_DIRS"] = "1"
-    port = free_port()
+    port = _free_port()
     token = os.urandom(16).hex()
     url = f"http://127.0.0.1:{port}/"
     log = tmp_path / "jupyterlab.log"
@@ -163,8 +180,18 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
         cmd.append("--allow-root")
-    proc = start_lab(cmd, cwd=root, env=env, log=log, timeout=READY_TIMEOUT, new_session=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while _status(url, token) != 200:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab not ready within {READY_TIMEOUT:g} s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)  # polling an external process's readiness (bounded above)
         yield Lab(url=url, token=token, root=root, log=log)
     finally:
         _stop(proc, url, token)

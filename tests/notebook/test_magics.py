@@ -13,7 +13,7 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from cometchat_nb import AppSettings, CometChat, StateError
+from cometchat_nb import AppSettings, CometChat, ConnectionListener, StateError
 from cometchat_nb.notebook import SimulatedUser, session
 from cometchat_nb.notebook.config import DEFAULT_MAX_ROWS, DEFAULT_UI_HZ
 from cometchat_nb.notebook.kernel import KERNEL_SWITCH_INTERVAL
@@ -328,6 +328,29 @@ def test_wait_magic_for_state(ip: InteractiveShell) -> None:
     assert CometChat.getConnectionStatus() == "connected"
     message = usage_error(ip, "cometchat_wait", "--count 5 --type typing_started --timeout 0.05")
     assert message.startswith("[ERR_TIMEOUT] LiveFrame.wait_for")
+
+
+def test_wait_magic_returns_once_the_listeners_saw_the_event(ip: InteractiveShell) -> None:
+    """The state and the LiveFrame see an event before the listeners (another thread)
+    do: %cometchat_wait also waits for those, so a cell after it sees what they did."""
+    ip.run_line_magic("cometchat_init", "--local")
+    ip.run_line_magic("cometchat_login", "superhero1")
+    entered, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def on_disconnected() -> None:
+        entered.set()
+        release.wait(WAIT)
+        calls.append("onDisconnected")
+
+    CometChat.addConnectionListener("slow", ConnectionListener(onDisconnected=on_disconnected))
+    ip.run_line_magic("cometchat_disconnect", "")
+    assert entered.wait(WAIT)
+    message = usage_error(ip, "cometchat_wait", "--state closed --timeout 0.2")
+    assert message == "[ERR_TIMEOUT] the listeners were still busy after 0.2 s"
+    release.set()
+    ip.run_line_magic("cometchat_wait", "--state closed")
+    assert calls == ["onDisconnected"]
 
 
 def test_reload_ext_leaks_no_threads(ipython: InteractiveShell) -> None:
