@@ -4,7 +4,9 @@ It holds app id / region / uid / auth key (masked) fields; Login, Logout,
 Connect and Disconnect buttons enabled according to the connection state; a
 status badge (state, attempt, retry countdown, rtt); a catch-up progress bar;
 a send box; counters per event type; the last rows of the :class:`LiveFrame`;
-a small plot of events per second by type; and a log.
+a small plot of events per second by type; the user's conversations with their
+unread counts ("Recent chats", fetched again when events arrive, at most once a
+second, and every few seconds, so reads elsewhere show too); and a log.
 
 One source of truth: the panel keeps no state of its own. Each
 :meth:`ControlPanel.refresh` reads the ``CometChat`` facade, the session
@@ -57,7 +59,7 @@ from . import session
 from .config import DEFAULT_UI_HZ, REGIONS, SessionConfig, check_ui_hz, read_config
 from .live_frame import LiveFrame
 from .plot import RatePlot
-from .render import badge_html, counters_html, tail_html
+from .render import badge_html, conversations_html, counters_html, tail_html
 from .secrets import one_line, scrub
 
 __all__ = ["ControlPanel"]
@@ -67,6 +69,9 @@ log = logging.getLogger(__name__)
 _CAN_CONNECT: Final = frozenset({"initialized", "disconnected", "suspended", "closed", "failed"})
 _CAN_DISCONNECT: Final = frozenset({"connecting", "connected", "disconnected", "suspended"})
 _PLOT_PERIOD = 1.0  # seconds between plot redraws (at most)
+_CONVERSATIONS_MIN_PERIOD = 1.0  # seconds between conversation fetches after events (at most)
+_LOGGED_OUT: Final = "<i>log in to see your conversations</i>"
+_CONVERSATIONS_MAX_AGE = 5.0  # seconds: fetched again even with no event (reads on other devices)
 _PLOT_BUDGET = 0.05  # share of the kernel thread a plot may take: slow renders space redraws out
 _PLOT_WINDOW = 60  # seconds shown
 
@@ -116,6 +121,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         tail_rows: int = 10,
         plot: bool = True,
         log_lines: int = 50,
+        conversation_rows: int = 10,
     ) -> None:
         self._closed = True  # until built: ipywidgets' __del__ calls close() on a half-built panel
         self._ui_hz = check_ui_hz(self._default_ui_hz if ui_hz is None else ui_hz)
@@ -135,6 +141,15 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         self._plotter: RatePlot | None = None
         self._catchup_base: int | None = None
         self._catchup_shown: Any = None
+        self._conversation_rows = conversation_rows
+        self._conversations: list[Any] = []
+        self._conversations_version = 0  # bumped by each fetch that ended (SDK loop thread)
+        self._conversations_shown = -1
+        self._conversations_key: Any = None  # (uid, LiveFrame version) of the last fetch
+        self._conversations_fetched_at = 0.0
+        self._conversations_fetch: concurrent.futures.Future[Any] | None = None
+        self._conversations_error: str | None = None
+        self._clock: Callable[[], float] = time.monotonic  # of the conversation fetches (tests replace it)
         self.refreshes = 0
         """How many times :meth:`refresh` ran (tests and the curious)."""
 
@@ -179,6 +194,7 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
         self.send_button = widgets.Button(description="Send", icon="paper-plane")
         self.counters_html = widgets.HTML()
         self.tail_html = widgets.HTML()
+        self.conversations_html = widgets.HTML()
         # align_self: an HBox stretches its children to the tallest one, which distorted the plot
         self.plot_image = widgets.Image(
             format="png", layout=widgets.Layout(width="420px", height="auto", align_self="flex-start")
@@ -203,6 +219,8 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             widgets.HBox([self.send_to_field, self.send_text_field, self.send_group_box, self.send_button]),
             widgets.HBox([self.counters_html, self.plot_image] if plot else [self.counters_html]),
             self.tail_html,
+            widgets.HTML("<b>Recent chats</b>"),
+            self.conversations_html,
             self.log_output,
         ]
         super().__init__(children=children)
@@ -422,10 +440,71 @@ class ControlPanel(widgets.VBox):  # type: ignore[misc]
             self._seen_version = version
             self.counters_html.value = counters_html(self._live.counts, self._live.total)
             self.tail_html.value = tail_html(self._live.tail_records(self._tail_rows))
+        self._update_conversations(user.uid if user is not None else None, version)
         if png is not None:
             self.plot_image.value = png
         self._drain_log()
         self.refreshes += 1
+
+    # -- recent chats -------------------------------------------------------------------
+    def refresh_conversations(self) -> concurrent.futures.Future[Any] | None:
+        """Fetch the logged-in user's conversations now (None when nobody is logged in or
+        a fetch is under way); the next :meth:`refresh` shows them. The future ends when
+        they are stored (tests and scripts wait on it)."""
+        user = CometChat.getLoggedInUser() if CometChat.isInitialized() else None
+        if user is None:
+            return None
+        with self._jobs_cond:
+            if self._conversations_fetch is not None:
+                return None
+            request = CometChat.client().conversations_request().set_limit(self._conversation_rows).build()
+            future = get_runtime().submit(request.fetch_next())
+            self._conversations_fetch = future
+        self._conversations_fetched_at = self._clock()
+        future.add_done_callback(self._conversations_done)
+        return future
+
+    def wait_conversations(self, timeout: float = 10.0) -> bool:
+        """Block until no conversation fetch is under way (False on timeout); then
+        :meth:`refresh` shows the last one."""
+        with self._jobs_cond:
+            return self._jobs_cond.wait_for(lambda: self._conversations_fetch is None, timeout)
+
+    def _conversations_done(self, future: concurrent.futures.Future[Any]) -> None:
+        # runs on the SDK loop thread: store the list, never touch a widget
+        with self._jobs_cond:
+            self._conversations_fetch = None
+            self._jobs_cond.notify_all()
+            if future.cancelled():
+                return
+            exc = future.exception()
+            if exc is not None:
+                line = f"✗ conversations: {one_line(exc)}"
+                if line != self._conversations_error:  # once per kind of failure, not every fetch
+                    self._conversations_error = line
+                    self._messages.append(line)
+                return
+            self._conversations_error = None
+            self._conversations = list(future.result())
+            self._conversations_version += 1
+
+    def _update_conversations(self, uid: str | None, version: int) -> None:
+        if uid is None:
+            if self.conversations_html.value != _LOGGED_OUT:
+                self._conversations_key = None
+                self._conversations = []
+                self._conversations_shown = self._conversations_version
+                self.conversations_html.value = _LOGGED_OUT
+            return
+        key = (uid, version)
+        age = self._clock() - self._conversations_fetched_at
+        changed = key != self._conversations_key and age >= _CONVERSATIONS_MIN_PERIOD
+        due = changed or age >= _CONVERSATIONS_MAX_AGE
+        if due and self.refresh_conversations() is not None:
+            self._conversations_key = key
+        if self._conversations_version != self._conversations_shown:
+            self._conversations_shown = self._conversations_version
+            self.conversations_html.value = conversations_html(self._conversations)
 
     def _sync_fields(self, config: SessionConfig | None, uid: str | None) -> None:
         if config is not None and config.generation != self._seen_generation:

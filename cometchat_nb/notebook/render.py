@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from .secrets import scrub
 
-__all__ = ["badge_html", "clock", "counters_html", "short", "tail_html"]
+__all__ = ["badge_html", "clock", "conversations_html", "counters_html", "short", "tail_html"]
 
 _BADGE_COLORS: Final = {
     "connected": "#1e8e3e",
@@ -102,3 +102,33 @@ def tail_html(records: Sequence[Mapping[str, Any]]) -> str:
         )
         body.append("<tr>" + "".join(f"{_LEFT}{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     return f"<table class='cometchat-tail'><tr>{head}</tr>{''.join(body)}</table>"
+
+
+_CONVERSATION_HEADINGS: Final = ("with", "type", "unread", "last message", "from", "time")
+
+
+def conversations_html(conversations: Sequence[Any]) -> str:
+    """``Conversation`` objects (newest first) as a table: who with, unread count (bold
+    when not zero), the last message's text, sender and time."""
+    if not conversations:
+        return "<i>no conversations yet</i>"
+    head = "".join(f"<th style='text-align:left'>{h}</th>" for h in _CONVERSATION_HEADINGS)
+    body = []
+    for c in conversations:
+        last = c.last_message
+        who = c.conversation_with
+        name = getattr(who, "name", None) or c.with_id
+        unread = int(c.unread_message_count or 0)
+        text = getattr(last, "text", None) if last is not None else None
+        shown = text if isinstance(text, str) else (last.type if last is not None else "")
+        sender = last.sender.uid if last is not None and last.sender is not None else ""
+        cells = (
+            f"{_LEFT}{html.escape(str(name))} <small>({html.escape(str(c.with_id))})</small></td>",
+            f"{_LEFT}{html.escape(str(c.conversation_type))}</td>",
+            f"{_RIGHT}<b>{unread}</b></td>" if unread else f"{_RIGHT}0</td>",
+            f"{_LEFT}{html.escape(short(shown))}</td>",
+            f"{_LEFT}{html.escape(sender)}</td>",
+            f"{_LEFT}{html.escape(clock(last.sent_at if last is not None else None))}</td>",
+        )
+        body.append(f"<tr data-conversation='{html.escape(str(c.conversation_id))}'>{''.join(cells)}</tr>")
+    return f"<table class='cometchat-conversations'><tr>{head}</tr>{''.join(body)}</table>"

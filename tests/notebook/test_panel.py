@@ -257,3 +257,56 @@ def test_close_is_idempotent_and_closes_children(local_manual: None, panel: Cont
     panel.close()
     assert all(w.comm is None for w in children)
     panel.refresh()  # no-op once closed
+
+
+def test_recent_chats_show_unread_counts_that_follow_messages_and_reads(
+    local_manual: None, panel: ControlPanel
+) -> None:
+    assert "log in" in panel.conversations_html.value
+    session.login("superhero1")
+    session.connect()
+    with SimulatedUser("superhero2") as bob:
+        bob.say("superhero1", "one")
+        bob.say("superhero1", "two <b>bold</b>")
+        session.live_frame().wait_for(count=2, event="text_message_received", timeout=WAIT)
+    fetch = panel.refresh_conversations()
+    assert fetch is not None
+    fetch.result(WAIT)
+    panel.refresh()
+    shown = panel.conversations_html.value
+    assert "data-conversation='superhero1_user_superhero2'" in shown
+    assert "<b>2</b>" in shown and "two &lt;b&gt;bold&lt;/b&gt;" in shown  # escaped
+    CometChat.markConversationAsRead("superhero2", "user")
+    fetch = panel.refresh_conversations()
+    assert fetch is not None
+    fetch.result(WAIT)
+    panel.refresh()
+    assert "<b>2</b>" not in panel.conversations_html.value
+    session.logout()
+    panel.refresh()
+    assert "log in" in panel.conversations_html.value
+
+
+def test_refresh_fetches_conversations_when_events_arrive_and_when_old(
+    local_manual: None, panel: ControlPanel
+) -> None:
+    now = [1000.0]
+    panel._clock = lambda: now[0]  # the fetch pacing, not wall time
+    session.login("superhero1")
+    session.connect()
+    panel.refresh()  # logged in: the first fetch
+    assert panel.wait_conversations(WAIT)
+    panel.refresh()
+    assert "no conversations yet" in panel.conversations_html.value
+    with SimulatedUser("superhero3") as carol:
+        carol.say("superhero1", "hello")
+        session.live_frame().wait_for(count=1, event="text_message_received", timeout=WAIT)
+    panel.refresh()  # an event, but under a second since the last fetch: not fetched
+    assert panel.wait_conversations(WAIT)
+    panel.refresh()
+    assert "no conversations yet" in panel.conversations_html.value
+    now[0] += 1.5
+    panel.refresh()  # the event, a second later: fetched
+    assert panel.wait_conversations(WAIT)
+    panel.refresh()
+    assert "superhero1_user_superhero3" in panel.conversations_html.value
