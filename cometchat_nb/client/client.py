@@ -240,9 +240,11 @@ class Client(
             self._saver.save_now()
         return True
 
-    async def close(self) -> None:
+    async def close(self, *, wait_listeners: bool = True) -> None:
         """Close the socket (1000), save the session, stop background work. Idempotent;
-        concurrent calls all wait for the same close.
+        concurrent calls all wait for the same close. ``wait_listeners=False``: do not
+        wait for the listeners' thread (a listener asked for the close: the sync facade
+        passes it when ``CometChat.shutdown()``/``init()`` runs inside a listener).
 
         Returns once the sockets are closed and queued events were delivered
         to the listeners (at most 5 s for a listener that blocks). The session
@@ -253,12 +255,14 @@ class Client(
                 return
             if self._loop is not None and self._loop is not asyncio.get_running_loop():
                 raise StateError("close() must run on the client's event loop", code=ErrorCode.WRONG_THREAD)
-            self._closing = asyncio.get_running_loop().create_task(self._close(), name="cometchat-close")
+            self._closing = asyncio.get_running_loop().create_task(
+                self._close(wait_listeners), name="cometchat-close"
+            )
         # Every caller waits for the one close (a second call returning early would
         # let its caller exit with events undelivered); a cancelled caller leaves it running.
         await asyncio.shield(self._closing)
 
-    async def _close(self) -> None:
+    async def _close(self, wait_listeners: bool) -> None:
         # Nothing here may need an executor or start a thread: at interpreter exit
         # (the SDK runtime closes clients from atexit) Python refuses both.
         await self._supervisor.stop("client closed")
@@ -270,7 +274,7 @@ class Client(
                 await task
         self._saver.save_now()  # after the tasks: the last word on disk is the final state
         await self._rest.aclose()
-        await self._dispatcher.aclose()
+        await self._dispatcher.aclose(wait=wait_listeners)
 
     async def __aenter__(self) -> Client:
         await self.init()

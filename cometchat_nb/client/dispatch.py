@@ -267,19 +267,25 @@ class Dispatcher:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
 
-    async def aclose(self, timeout: float = 5.0) -> None:
+    def on_dispatch_thread(self) -> bool:
+        """Whether the caller runs on this dispatcher's thread (inside a sync listener)."""
+        thread = self._thread
+        return thread is not None and threading.current_thread() is thread
+
+    async def aclose(self, timeout: float = 5.0, *, wait: bool = True) -> None:
         """:meth:`close` for the client's loop: waits without blocking the loop, and
         without an executor (at interpreter exit none may be started).
 
         The dispatch thread reports its end on this loop; coroutine listeners
         still queued keep running meanwhile. After ``timeout`` seconds (a
         listener that blocks) it stops waiting; the daemon thread finishes
-        the queue on its own.
+        the queue on its own. ``wait=False`` does not wait at all: the close was
+        asked for by a listener on that thread, which cannot end before it.
         """
         loop = asyncio.get_running_loop()
         finished: asyncio.Future[None] = loop.create_future()
         thread = self._stop_thread(lambda: loop.call_soon_threadsafe(_resolve, finished))
-        if thread is None or not thread.is_alive():
+        if thread is None or not thread.is_alive() or not wait:
             return
         try:
             async with asyncio.timeout(timeout):

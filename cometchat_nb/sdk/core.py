@@ -49,7 +49,11 @@ class CoreFacade:
             runtime = state.runtime
             if old is not None:
                 runtime.remove_closer(old.close)
-                runtime.run(old.close(), NETWORK_TIMEOUT, what="closing the previous client")
+                runtime.run(
+                    old.close(wait_listeners=not old.on_listener_thread()),
+                    NETWORK_TIMEOUT,
+                    what="closing the previous client",
+                )
             for (kind, listener_id), listener in state.listeners.items():
                 client.add_listener(kind, listener_id, listener)
             for sink, inline in state.sinks.items():
@@ -76,7 +80,11 @@ class CoreFacade:
             if client is not None:
                 state.runtime.remove_closer(client.close)
                 if state.runtime.running:
-                    state.runtime.run(client.close(), NETWORK_TIMEOUT, what="CometChat.shutdown()")
+                    state.runtime.run(
+                        client.close(wait_listeners=not client.on_listener_thread()),
+                        NETWORK_TIMEOUT,
+                        what="CometChat.shutdown()",
+                    )
             state.runtime.shutdown()
 
     # session ----------------------------------------------------------------------------

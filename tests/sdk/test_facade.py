@@ -3,12 +3,13 @@ with timeouts, the deadlock guard, and no leaked threads after shutdown."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 
 import pytest
 
-from cometchat_nb import CometChat, MemorySessionStore, StateError
+from cometchat_nb import CometChat, MemorySessionStore, MessageListener, StateError, TextMessage
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.server import EmbeddedServer
 
@@ -143,3 +144,33 @@ def test_shutdown_leaves_no_threads(server: EmbeddedServer) -> None:
     leaked = {t.name for t in threading.enumerate()} - before
     assert not leaked, f"threads left after shutdown: {leaked}"
     assert server.connection_count("superhero4") == 0  # closed with a close handshake
+
+
+def test_shutdown_from_a_listener_does_not_wait_for_its_own_thread(
+    server: EmbeddedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sync listener that calls CometChat.shutdown() runs on the dispatch thread,
+    which the close used to wait for (5 s, then "still busy"): it no longer waits for it."""
+    done = threading.Event()
+    outcome: list[str] = []
+
+    def on_text(message: TextMessage) -> None:
+        try:
+            CometChat.shutdown()
+            outcome.append(f"shut down after {message.text}")
+        except Exception as exc:  # the assertion below shows it
+            outcome.append(repr(exc))
+        finally:
+            done.set()
+
+    CometChat.init(server.app_id, docs_settings(server, auto=True), store=MemorySessionStore())
+    CometChat.addMessageListener("closer", MessageListener(onTextMessageReceived=on_text))
+    CometChat.login("superhero4", server.auth_key)
+    CometChat.waitForState(CometChat.ConnectionState.CONNECTED, timeout=WAIT)
+    caplog.set_level(logging.WARNING, logger="cometchat_nb.client.dispatch")
+    server.send_message("superhero1", "superhero4", "bye")
+    assert done.wait(WAIT)
+    assert outcome == ["shut down after bye"]
+    assert not CometChat.isInitialized()
+    assert not [r for r in caplog.records if "still busy" in r.getMessage()]
+    CometChat.removeMessageListener("closer")

@@ -94,6 +94,10 @@ class ListenersApi(ApiBase):
         """Block until every queued event reached the listeners (for tests and scripts)."""
         return self._dispatcher.wait_idle(timeout)
 
+    def on_listener_thread(self) -> bool:
+        """Whether the caller is a sync listener of this client (on its dispatch thread)."""
+        return self._dispatcher.on_dispatch_thread()
+
     # camelCase aliases -------------------------------------------------------------
     addListener = add_listener
     removeListener = remove_listener
