@@ -60,14 +60,16 @@ def facade() -> Iterator[None]:
         CometChat.shutdown()
 
 
-def settings(url: str, *, manual: bool = True, queue: int = 100) -> AppSettings:
+def settings(
+    url: str, *, manual: bool = True, queue: int = 100, request: float = REQUEST_TIMEOUT
+) -> AppSettings:
     return (
         CometChat.AppSettingsBuilder()
         .setRegion("eu")
         .autoEstablishSocketConnection(not manual)
         .overrideClientHost(url)
         .overrideAdminHost(url)
-        .setTimeouts(connect=WAIT, request=REQUEST_TIMEOUT)
+        .setTimeouts(connect=WAIT, request=request)
         .setOutboundQueueSize(queue)
         .build()
     )
@@ -77,9 +79,11 @@ def restore_pointing_at(
     server: EmbeddedServer, *, rest_port: int | None = None, ws_port: int | None = None
 ) -> Any:
     """Log superhero1 in for real, then restart on its saved session with the
-    server's advertised REST and/or socket address replaced; returns a message it sent."""
+    server's advertised REST and/or socket address replaced; returns a message it sent.
+    The real calls get the usual bound (a loaded machine may take over 0.25 s); only the
+    restarted client has the short one the tests wait out."""
     store = MemorySessionStore()
-    CometChat.init(server.app_id, settings(server.url), store=store, backoff=lambda n: 0)
+    CometChat.init(server.app_id, settings(server.url, request=WAIT), store=store, backoff=lambda n: 0)
     CometChat.login("superhero1", server.auth_key)
     sent = CometChat.sendMessage(CometChat.TextMessage("superhero2", "before", "user"))
     CometChat.shutdown()  # closing saves the session: edit it after that
@@ -172,7 +176,7 @@ def test_login_against_a_closed_port_raises_failed_to_fetch(closed_port: int, fa
 
 
 def test_login_with_a_wrong_key_raises_the_servers_code(server: EmbeddedServer, facade: None) -> None:
-    CometChat.init(server.app_id, settings(server.url), store=MemorySessionStore())
+    CometChat.init(server.app_id, settings(server.url, request=WAIT), store=MemorySessionStore())
     with pytest.raises(AuthError) as info:
         CometChat.login("superhero1", "wrong-key")
     assert info.value.code == ErrorCode.APIKEY_NOT_FOUND
@@ -233,7 +237,7 @@ def test_connect_with_nobody_logged_in(server: EmbeddedServer, facade: None) -> 
 
 
 def test_wait_for_state_reports_the_state_it_was_in(server: EmbeddedServer, facade: None) -> None:
-    CometChat.init(server.app_id, settings(server.url), store=MemorySessionStore())
+    CometChat.init(server.app_id, settings(server.url, request=WAIT), store=MemorySessionStore())
     CometChat.login("superhero1", server.auth_key)  # manual mode: the socket stays closed
     with pytest.raises(SdkTimeoutError) as info:
         CometChat.waitForState(CometChat.ConnectionState.CONNECTED, timeout=0.2)
