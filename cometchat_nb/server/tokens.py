@@ -83,7 +83,11 @@ def verify_jwt(token: str, *, secret: bytes, app_id: str, now: int) -> dict[str,
     if len(parts) != 3 or not all(parts):
         raise JwtError("JWT must have three dot-separated parts")
     signing_input = f"{parts[0]}.{parts[1]}".encode("ascii", "replace")
-    if not hmac.compare_digest(_sign(signing_input, secret), _unb64(parts[2])):
+    # Compare the *text* of the signature: base64 decoding ignores the unused
+    # low bits of the last character, so comparing decoded bytes would accept
+    # a few altered spellings of a valid signature.
+    expected = _b64(_sign(signing_input, secret))
+    if not hmac.compare_digest(expected.encode("ascii"), parts[2].encode("ascii", "replace")):
         raise JwtError("JWT signature is invalid")
     try:
         header = json.loads(_unb64(parts[0]))

@@ -51,6 +51,25 @@ def test_jwt_refusals() -> None:
         verify_jwt(f"{none_head}.{body}.", secret=SECRET, app_id="app", now=1001)
 
 
+@given(now=st.integers(min_value=0, max_value=2**40))
+def test_jwt_refuses_every_other_spelling_of_its_signature(now: int) -> None:
+    # A 32-byte signature is 43 base64url characters; the last one carries 4
+    # bits and 2 unused ones, so 3 other characters decode to the same bytes.
+    # They are not the token that was issued and must be refused (CI once hit
+    # one of them by chance: the test that altered the last 2 characters).
+    good = _jwt(now=now)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(good[-1])
+    siblings = [alphabet[(last & ~3) | low] for low in range(4) if (last & ~3) | low != last]
+    assert len(siblings) == 3
+    for other in siblings:
+        bad = good[:-1] + other
+        same_bytes = base64.urlsafe_b64decode(bad.split(".")[2] + "=")
+        assert same_bytes == base64.urlsafe_b64decode(good.split(".")[2] + "=")
+        with pytest.raises(JwtError, match="signature"):
+            verify_jwt(bad, secret=SECRET, app_id="app", now=now + 1)
+
+
 def test_tokens_are_random_and_hashed() -> None:
     tokens = {new_auth_token() for _ in range(100)}
     assert len(tokens) == 100 and all(len(t) >= 40 for t in tokens)
