@@ -2,7 +2,8 @@
 
 Feeds ``--n`` realistic message frames (the frames ``bench_ingest.py`` pushes,
 as bytes) through the code the socket reader runs for each frame — the body of
-``Connection.on_ws_frame``: ``frames.decode`` with ``orjson``, then the
+``Connection.on_ws_frame``: ``wire.decode`` (msgspec, ``frames.decode`` with ``orjson`` for
+other frames), then the
 client's ``Router.on_frame`` (echo filter, delivery ledger, callback) and the
 ``Dispatcher`` — ``--batch`` frames per event-loop iteration (what one read of
 the socket brings), to a listener counting ``onTextMessageReceived`` on the
@@ -28,23 +29,22 @@ import time
 from pathlib import Path
 from typing import Any
 
-import orjson
 from _common import message_frames
 
 from cometchat_nb import MessageListener
+from cometchat_nb.client import wire
 from cometchat_nb.client.delivery import DeliveryLedger
 from cometchat_nb.client.dispatch import Dispatcher
 from cometchat_nb.client.routing import Router
-from cometchat_nb.protocol import frames
 from cometchat_nb.protocol.frames import Pong
 
 
 def reader_for(router: Router) -> Any:
     """The per-frame body of ``Connection.on_ws_frame`` (decode, pong check, route)."""
-    decode, loads, on_frame = frames.decode, orjson.loads, router.on_frame
+    decode, on_frame = wire.decode, router.on_frame
 
     def on_data(data: bytes) -> None:
-        decoded = decode(data, loads=loads)
+        decoded = decode(data)
         if type(decoded) is Pong:
             return
         on_frame(decoded)
@@ -96,7 +96,7 @@ async def run(data: list[bytes], batch: int, sink: bool) -> tuple[float, float]:
         dispatcher.add_sink(inline, inline=True)
     else:
         dispatcher.add("message", "bench", MessageListener(onTextMessageReceived=on_text))
-    router = Router(dispatcher.emit, DeliveryLedger(), "bench-client")
+    router = Router(dispatcher.emit, DeliveryLedger(), "bench-client", dispatcher.emit_text)
     on_data = reader_for(router)
     wall0, cpu0 = time.perf_counter(), time.process_time()
     for start in range(0, n, batch):

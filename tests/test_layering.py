@@ -79,6 +79,7 @@ ORDER: dict[str, list[set[str]]] = {
         {"__init__"},
     ],
     "client": [
+        {"wire"},
         {"connection", "dispatch", "http", "store", "delivery", "requests.base"},
         {
             "supervisor",

@@ -157,7 +157,7 @@ class Client(
         )
         # the engines: exactly-once rules, frame routing, catch-up, outbound frames, saving
         self._ledger = DeliveryLedger()
-        self._router = Router(self._dispatcher.emit, self._ledger, self.resource)
+        self._router = Router(self._dispatcher.emit, self._ledger, self.resource, self._dispatcher.emit_text)
         self._catchup = CatchupRunner(
             ledger=self._ledger,
             router=self._router,

@@ -59,6 +59,7 @@ from ..errors import AuthError, ErrorCode, InvalidArgumentError, ProtocolError, 
 from ..errors import TimeoutError as SdkTimeoutError
 from ..protocol import frames
 from ..protocol.frames import AuthRequest, AuthResult, CloseCode, Frame, Pong
+from . import wire
 
 __all__ = ["CloseInfo", "Connection", "proxy_for"]
 
@@ -350,7 +351,7 @@ class Connection(picows.WSListener):
             # the body of _handle, inlined (this runs once per frame)
             self.frames_in += 1
             try:
-                decoded = frames.decode(data, loads=orjson.loads)
+                decoded = wire.decode(data)
             except ProtocolError as exc:
                 self.bad_frames += 1
                 log.warning("dropped a malformed frame from the server: %s", exc.message)
@@ -401,7 +402,7 @@ class Connection(picows.WSListener):
         """One whole text (or binary) message from the server."""
         self.frames_in += 1
         try:
-            decoded = frames.decode(data, loads=orjson.loads)
+            decoded = wire.decode(data)
         except ProtocolError as exc:
             self.bad_frames += 1
             log.warning("dropped a malformed frame from the server: %s", exc.message)

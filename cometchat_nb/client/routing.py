@@ -21,6 +21,7 @@ user code, no waiting (the client's dispatcher queues the events).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, Final
@@ -105,10 +106,23 @@ class Router:
     carry it are our own echoes. ``echoes_dropped`` counts them.
     """
 
-    __slots__ = ("_ledger", "echoes_dropped", "emit", "own_device", "reader")
+    __slots__ = ("_ledger", "echoes_dropped", "emit", "emit_text", "own_device", "reader")
 
-    def __init__(self, emit: Emit, ledger: DeliveryLedger, own_device: str) -> None:
+    def __init__(
+        self,
+        emit: Emit,
+        ledger: DeliveryLedger,
+        own_device: str,
+        emit_text: Callable[[TextMessage], None] | None = None,
+    ) -> None:
         self.emit = emit
+        #: ``emit("message", "onTextMessageReceived", message)``, or a faster equivalent
+        #: (the dispatcher's ``emit_text``)
+        self.emit_text: Callable[[TextMessage], None] = (
+            emit_text
+            if emit_text is not None
+            else functools.partial(emit, "message", "onTextMessageReceived")
+        )
         self._ledger = ledger
         self.own_device = own_device
         self.echoes_dropped = 0
@@ -130,7 +144,7 @@ class Router:
             elif ledger.accept(message.id):
                 if type(message) is TextMessage:  # route_message() inlined for most messages
                     message._reader = self.reader
-                    self.emit("message", "onTextMessageReceived", message)
+                    self.emit_text(message)
                 else:
                     self.route_message(message)
             return
@@ -153,7 +167,8 @@ class Router:
         message._reader = self.reader
         cls = type(message)
         if cls is TextMessage:  # most messages: no table lookup
-            self.emit("message", "onTextMessageReceived", message)
+            assert isinstance(message, TextMessage)
+            self.emit_text(message)
             return
         name = MESSAGE_CALLBACKS.get(cls)
         if name is not None:

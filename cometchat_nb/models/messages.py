@@ -21,6 +21,7 @@ __all__ = [
     "CustomMessage",
     "MediaMessage",
     "TextMessage",
+    "live_text_message",
     "message_from_wire",
 ]
 
@@ -42,6 +43,7 @@ class BaseMessage:
     """
 
     __slots__ = (
+        "_loads",
         "_raw",
         "_raw_frame",
         "_reader",
@@ -101,7 +103,10 @@ class BaseMessage:
         self.deleted_by: str | None = None
         self.source = "local"
         self._raw: JSON | None = {}
-        self._raw_frame: tuple[str | bytes, Callable[[str | bytes], Any]] | None = None
+        # the frame's text and the function to parse it (two slots, not a tuple: one
+        # object less for the garbage collector to track per message waiting for its listener)
+        self._raw_frame: str | bytes | None = None
+        self._loads: Callable[[str | bytes], Any] | None = None
         self._sender: User | None = None
         self._receiver: User | Group | None = None
 
@@ -115,7 +120,7 @@ class BaseMessage:
         # are taken as they are; anything else goes through the lenient helpers.
         get = o.get
         self._raw = o
-        self._raw_frame = None
+        self._raw_frame = self._loads = None
         mid = get("id")
         self.id = mid if type(mid) is str and mid else required_str(o, "id", "message")
         muid = get("muid")
@@ -200,15 +205,15 @@ class BaseMessage:
         """
         raw = self._raw
         if raw is None:
-            assert self._raw_frame is not None
-            text, loads = self._raw_frame
+            text, loads = self._raw_frame, self._loads
+            assert text is not None and loads is not None
             raw = self._raw = loads(text)["body"]
         return raw
 
     @raw.setter
     def raw(self, value: JSON) -> None:
         self._raw = value
-        self._raw_frame = None
+        self._raw_frame = self._loads = None
 
     def _keep_frame(self, text: str | bytes, loads: Callable[[str | bytes], Any]) -> None:
         """Drop the parsed JSON, keep the frame's ``text`` (whose ``body`` it was).
@@ -221,7 +226,8 @@ class BaseMessage:
         fifth more messages per second with the text kept).
         """
         self._raw = None
-        self._raw_frame = (text, loads)
+        self._raw_frame = text
+        self._loads = loads
 
     # -- derived fields -----------------------------------------------------
     @property
@@ -287,9 +293,8 @@ class BaseMessage:
         the frame's text (see :meth:`_keep_frame`), and a key the text does not
         contain is not worth parsing it again for (a live message has no reactions
         and seldom mentions)."""
-        frame = self._raw_frame
-        if self._raw is None and frame is not None:
-            text = frame[0]
+        text = self._raw_frame
+        if self._raw is None and text is not None:
             if isinstance(text, bytes):
                 return (_NEEDLES.get(key) or f'"{key}"'.encode()) in text
             return f'"{key}"' in text
@@ -857,4 +862,71 @@ def message_from_wire(obj: Any, *, source: str = "live") -> BaseMessage:
         cls = BaseMessage
     msg = cls.__new__(cls)  # no __init__: every field comes from the wire, set once by _fill_from_wire
     msg._fill_from_wire(o, source)
+    return msg
+
+
+def live_text_message(
+    b: Any, frame: str | bytes, loads: Callable[[str | bytes | memoryview], Any]
+) -> TextMessage | None:
+    """The :class:`TextMessage` of a socket frame, from a typed view of its body; None if it is not one.
+
+    ``b`` has the message JSON's keys as attributes, already checked by a typed
+    decoder (``cometchat_nb.client.wire``): ``id``, ``muid``, ``conversationId``,
+    ``parentId``, ``parentMessageId``, ``editedBy``, ``deletedBy``, ``category``
+    and ``text`` are ``str`` or None, ``sentAt``, ``updatedAt``, ``editedAt``,
+    ``deletedAt`` ``int`` or None, ``tags`` a list of ``str`` or None, ``metadata``
+    the raw JSON of its value (anything ``memoryview`` takes, parsed with
+    ``loads``) or None, ``data`` None or an object with ``text`` and ``metadata``
+    of those types; ``type``, ``sender``, ``receiver`` and ``receiverType`` any
+    JSON value. The fields are those
+    :meth:`TextMessage._fill_from_wire` gives for the same JSON
+    (``tests/client/test_wire.py`` checks it); a message that is not a text
+    message, or has an empty id or category, returns None: the caller decodes it
+    the general way. The message keeps ``frame``, as :meth:`BaseMessage._keep_frame`.
+    """
+    mid, category = b.id, b.category
+    if b.type != "text" or not mid or not (category is None or category == CATEGORY.MESSAGE):
+        return None
+    msg = TextMessage.__new__(TextMessage)
+    msg._raw = None
+    msg._raw_frame = frame
+    msg._loads = loads
+    msg._sender = None
+    msg._receiver = None
+    msg.source = "live"
+    msg.id = mid
+    msg.muid = b.muid
+    msg.conversation_id = b.conversationId
+    msg.category = CATEGORY.MESSAGE
+    msg.type = "text"
+    sender = b.sender
+    msg.sender_uid = sender if type(sender) is str else None
+    receiver = b.receiver
+    msg.receiver_id = receiver if type(receiver) is str else ""
+    rtype = b.receiverType
+    msg.receiver_type = rtype if type(rtype) is str and rtype in RECEIVER_TYPES else RECEIVER_TYPE.USER
+    msg.sent_at = b.sentAt
+    msg.updated_at = b.updatedAt
+    msg.edited_at = b.editedAt
+    msg.edited_by = b.editedBy
+    msg.deleted_at = b.deletedAt
+    msg.deleted_by = b.deletedBy
+    parent = b.parentId
+    parent2 = b.parentMessageId
+    msg.parent_message_id = parent or parent2 if parent is not None or parent2 is not None else None
+    msg.tags = b.tags
+    data = b.data
+    metadata: Any = None
+    if data is None:
+        text = b.text
+    else:
+        text = data.text
+        if text is None:
+            text = b.text
+        if data.metadata is not None:
+            metadata = loads(memoryview(data.metadata))
+    if type(metadata) is not dict and b.metadata is not None:
+        metadata = loads(memoryview(b.metadata))
+    msg.metadata = metadata if type(metadata) is dict else None
+    msg.text = "" if text is None else text
     return msg
