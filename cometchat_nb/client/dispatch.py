@@ -28,11 +28,14 @@ a GIL hand-off) costs more than routing a frame.
 
 Events are :class:`Event` tuples: ``(listener kind, callback name, args,
 received_at)``, e.g. ``Event("message", "onTextMessageReceived", (msg,), t)``.
-The most common event, a text message that only listeners want, is queued as
-the bare message (:meth:`Dispatcher.emit_text`): the event and its arguments
-are two tuples that would wait in the queue beside it, and every object that
-waits is one more for the garbage collector to visit (with a backlog of
-thousands, its collections were a fifth of the ingest path).
+The most common event, a text message, skips the :class:`Event` where
+nobody needs one (:meth:`Dispatcher.emit_text`): it is queued for listeners as
+the bare message (the event and its arguments are two tuples that would wait
+in the queue beside it, and every object that waits is one more for the
+garbage collector to visit: with a backlog of thousands, its collections were
+a fifth of the ingest path), and an inline sink that has a method
+``on_text_message(message, received_at)`` (the LiveFrame) gets the message
+through it instead of an event.
 
 The dispatch thread starts when the first listener or queued sink is added,
 not when the first event arrives: the events a client emits while it closes
@@ -58,7 +61,7 @@ from typing import Any, NamedTuple
 from ..listeners import LISTENERS, Listener
 from ..models import TextMessage
 
-__all__ = ["LISTENER_KINDS", "Dispatcher", "Event", "Sink"]
+__all__ = ["LISTENER_KINDS", "Dispatcher", "Event", "Sink", "TextSink"]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,9 @@ class Event(NamedTuple):
 
 
 Sink = Callable[[Event], None]
+TextSink = Callable[[TextMessage, float], None]
+"""An inline sink's ``on_text_message(message, received_at)``: ``sink(Event("message",
+"onTextMessageReceived", (message,), received_at))`` without the event."""
 # Event(...) goes through a Python-level __new__; the tuple constructor costs half as much.
 _EventFields = tuple[str, str, tuple[Any, ...], float]
 _new_event: Callable[[_EventFields], Event] = functools.partial(tuple.__new__, Event)
@@ -107,6 +113,9 @@ class Dispatcher:
         self._snapshot: dict[str, tuple[_Entry, ...]] = {k: () for k in LISTENER_KINDS}
         self._sinks: tuple[Sink, ...] = ()  # called on the dispatch thread
         self._inline_sinks: tuple[Sink, ...] = ()  # called by emit(), on the emitting thread
+        # the inline sinks' on_text_message, when every inline sink has one (else None: emit_text
+        # takes the general path)
+        self._inline_text: tuple[TextSink, ...] | None = ()
         # per kind, the callback names some listener handles (events nobody wants are not queued)
         self._wanted: dict[str, frozenset[str]] = {k: frozenset() for k in LISTENER_KINDS}
         self._lock = threading.Lock()
@@ -164,7 +173,10 @@ class Dispatcher:
         By default on the dispatch thread, after the listeners. ``inline``
         (default: the sink's ``inline_sink`` attribute, else False): right
         where the event is emitted, on the emitting thread — only for sinks
-        that are thread-safe, O(1) and never block, like the LiveFrame.
+        that are thread-safe, O(1) and never block, like the LiveFrame. An
+        inline sink may also have a method ``on_text_message(message,
+        received_at)``, called for ``onTextMessageReceived`` instead of the
+        sink itself (no :class:`Event` is built).
         Adding a sink again moves it to the place ``inline`` says.
         """
         if inline is None:
@@ -176,25 +188,42 @@ class Dispatcher:
                 inline_sinks = (*inline_sinks, sink)
             else:
                 sinks = (*sinks, sink)
-            self._sinks, self._inline_sinks = sinks, inline_sinks
+            self._set_sinks_locked(sinks, inline_sinks)
         if not inline:
             self._start()
 
     def remove_sink(self, sink: Sink) -> None:
         with self._lock:
-            self._sinks = tuple(s for s in self._sinks if s != sink)
-            self._inline_sinks = tuple(s for s in self._inline_sinks if s != sink)
+            self._set_sinks_locked(
+                tuple(s for s in self._sinks if s != sink), tuple(s for s in self._inline_sinks if s != sink)
+            )
+
+    def _set_sinks_locked(self, sinks: tuple[Sink, ...], inline_sinks: tuple[Sink, ...]) -> None:
+        fast = [getattr(s, "on_text_message", None) for s in inline_sinks]
+        self._sinks, self._inline_sinks = sinks, inline_sinks
+        self._inline_text = tuple(f for f in fast if f is not None) if None not in fast else None
 
     # -- emitting -------------------------------------------------------------
     def emit_text(self, message: TextMessage) -> None:
         """``emit("message", "onTextMessageReceived", message)``, for the socket reader's hot path.
 
-        When no sink wants the event it is queued as the bare message (see the
-        module docstring); otherwise it takes the general path.
+        Without an :class:`Event` when nobody needs one (see the module
+        docstring): inline sinks get ``on_text_message(message, received_at)``
+        and listeners the queued bare message; a queued sink, or an inline sink
+        without that method, takes the general path.
         """
-        if self._inline_sinks or self._sinks or self._closed or type(message) is not TextMessage:
+        text_sinks = self._inline_text
+        if text_sinks is None or self._sinks or self._closed or type(message) is not TextMessage:
             self.emit("message", "onTextMessageReceived", message)
             return
+        if text_sinks:
+            received_at = time.time()
+            for on_text in text_sinks:
+                try:
+                    on_text(message, received_at)
+                except Exception:
+                    self.listener_errors += 1
+                    log.exception("event sink %r raised on onTextMessageReceived", on_text)
         if "onTextMessageReceived" not in self._wanted["message"]:
             return
         self._queue.append(message)

@@ -89,6 +89,17 @@ def _column(name: str, values: Sequence[Any]) -> pa.Array:
     if values and values[0] is None and values.count(None) == len(values):
         # a column of the message features in a batch of plain messages: nothing to encode
         return pa.nulls(len(values), type=_arrow_type(name))
+    if (
+        name in DICTIONARY_COLUMNS
+        and values
+        and type(first := values[0]) is str
+        and values[-1] == first
+        and values.count(first) == len(values)
+    ):
+        # one value in the whole batch (event, kind, type, receiver … of a steady stream): no
+        # hashing; list.count() compares in C, mostly by identity
+        indices = np.zeros(len(values), dtype=np.int16)
+        return pa.DictionaryArray.from_arrays(indices, pa.array([first], pa.string()))
     if name == "received_at":
         # microsecond resolution (what time.time() gives); avoids float noise in the ns digits
         ns = np.round(np.asarray(values, dtype=np.float64) * 1e6).astype(np.int64) * 1000

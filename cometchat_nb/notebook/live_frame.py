@@ -49,9 +49,10 @@ from ..client.client import Client
 from ..client.dispatch import Event
 from ..errors import InvalidArgumentError
 from ..errors import TimeoutError as SdkTimeoutError
+from ..models import TextMessage
 from .arrow import MAX_CHUNK_ROWS, SCHEMA, concat_frames, empty_table, freeze, to_pandas
 from .config import DEFAULT_MAX_ROWS, check_max_rows
-from .rows import COLUMN_INDEX, COLUMNS, Row, event_name, event_row, unreadable_row
+from .rows import COLUMN_INDEX, COLUMNS, Row, event_name, event_row, text_message_row, unreadable_row
 
 if TYPE_CHECKING:
     from ..sdk import CometChat
@@ -89,18 +90,27 @@ class _RateCounter:
     Not locked: the LiveFrame calls it under its own lock.
     """
 
-    __slots__ = ("_buckets",)
+    __slots__ = ("_bucket", "_buckets", "_second")
 
     def __init__(self) -> None:
         self._buckets: dict[int, dict[str, int]] = {}
+        self._second = -1  # the second of the newest bucket, which is _bucket
+        self._bucket: dict[str, int] = {}
 
     def add(self, second: int, name: str) -> None:
-        bucket = self._buckets.get(second)
-        if bucket is None:
-            bucket = self._buckets[second] = {}
-            if len(self._buckets) > RATE_WINDOW:  # a new second: forget the oldest ones
-                for old in [s for s in self._buckets if s < second - RATE_WINDOW]:
-                    del self._buckets[old]
+        if second == self._second:  # nearly always: one lookup
+            bucket = self._bucket
+        else:
+            found = self._buckets.get(second)
+            if found is None:
+                bucket = self._buckets[second] = {}
+                if len(self._buckets) > RATE_WINDOW:  # a new second: forget the oldest ones
+                    for old in [s for s in self._buckets if s < second - RATE_WINDOW]:
+                        del self._buckets[old]
+            else:
+                bucket = found
+            if second > self._second:
+                self._second, self._bucket = second, bucket
         bucket[name] = bucket.get(name, 0) + 1
 
     def series(self, seconds: list[int]) -> dict[str, list[int]]:
@@ -111,6 +121,7 @@ class _RateCounter:
 
     def clear(self) -> None:
         self._buckets.clear()
+        self._second, self._bucket = -1, {}
 
 
 class LiveFrame:
@@ -207,21 +218,36 @@ class LiveFrame:
             row = event_row(event, self._keep_raw)
         except Exception as exc:  # a payload we do not understand must not lose the event
             row = unreadable_row(event, exc)
-        name: str = row[_EVENT]
-        source: str | None = row[_SOURCE]
+        self._add_row(row, row[_EVENT], row[_SOURCE])
+
+    def on_text_message(self, message: TextMessage, received_at: float) -> None:
+        """``append_event(Event("message", "onTextMessageReceived", (message,), received_at))``
+        without the event: the client calls this for text messages (see ``add_sink``)."""
+        try:
+            row = text_message_row(message, received_at, self._keep_raw)
+        except Exception:  # append_event() keeps what it can of it
+            self.append_event(Event("message", "onTextMessageReceived", (message,), received_at))
+            return
+        self._add_row(row, "text_message_received", row[_SOURCE])
+
+    def _add_row(self, row: Row, name: str, source: str | None) -> None:
         second = int(row[_RECEIVED_AT])
         with self._lock:
             rows = self._rows
             rows.append(row)
-            self._counts[name] = self._counts.get(name, 0) + 1
+            counts = self._counts
+            counts[name] = counts.get(name, 0) + 1
             if source is not None:
-                self._sources[source] = self._sources.get(source, 0) + 1
+                sources = self._sources
+                sources[source] = sources.get(source, 0) + 1
             self._total += 1
             self._rates.add(second, name)
             if len(rows) >= self._chunk_rows:
                 self._freeze_locked()
                 self._trim_locked()
-            self._changed_locked()
+            self._version += 1
+            if self._waiters:  # notify_all costs about a microsecond even with nobody waiting
+                self._cond.notify_all()
 
     __call__ = append_event
 

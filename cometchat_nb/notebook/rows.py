@@ -116,6 +116,7 @@ __all__ = [
     "compact_json",
     "event_name",
     "event_row",
+    "text_message_row",
     "unreadable_row",
 ]
 
@@ -520,6 +521,18 @@ def event_row(event: Event, keep_raw: bool = False) -> Row:
         event.kind,
         *fields,
         _raw_of(event) if keep_raw else None,
+    )
+
+
+def text_message_row(message: TextMessage, received_at: float, keep_raw: bool = False) -> Row:
+    """:func:`event_row` of ``Event("message", "onTextMessageReceived", (message,), received_at)``,
+    without the event (the LiveFrame's ``on_text_message``: most events are these)."""
+    return (
+        received_at,
+        "text_message_received",
+        "message",
+        *_message(message),
+        _json(message) if keep_raw else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -260,3 +261,68 @@ def test_events_emitted_off_the_loop_are_handed_over_at_once(dispatcher: Dispatc
     assert dispatcher.batches == 3
     assert dispatcher.wait_idle(WAIT)
     assert got == [0, 1, 2]
+
+
+class TextSinkRecorder(ThreadRecorder):
+    """An inline sink with the text-message fast path (``on_text_message``), like the LiveFrame."""
+
+    inline_sink = True
+
+    def __init__(self, fail: bool = False) -> None:
+        super().__init__()
+        self.texts: list[tuple[TextMessage, float]] = []
+        self.fail = fail
+
+    def on_text_message(self, message: TextMessage, received_at: float) -> None:
+        if self.fail:
+            raise RuntimeError("text sink bug")
+        self.texts.append((message, received_at))
+
+
+def test_emit_text_gives_inline_sinks_the_message_without_an_event(dispatcher: Dispatcher) -> None:
+    fast = TextSinkRecorder()
+    texts: list[Any] = []
+    dispatcher.add_sink(fast)
+    dispatcher.add("message", "l", MessageListener(onTextMessageReceived=texts.append))
+    message = TextMessage("superhero2", "hi")
+    before = time.time()
+    dispatcher.emit_text(message)
+    assert fast.calls == [] and [m for m, _ in fast.texts] == [message]
+    assert before <= fast.texts[0][1] <= time.time()
+    assert dispatcher.wait_idle(WAIT) and texts == [message]
+    dispatcher.emit("message", "onTypingStarted", "typing")  # other events: the sink itself
+    assert [name for name, _ in fast.calls] == ["onTypingStarted"]
+
+
+def test_emit_text_takes_the_general_path_for_a_sink_without_the_fast_method(
+    dispatcher: Dispatcher,
+) -> None:
+    fast, plain, queued = TextSinkRecorder(), ThreadRecorder(), ThreadRecorder()
+    dispatcher.add_sink(fast)
+    dispatcher.add_sink(plain, inline=True)
+    dispatcher.emit_text(TextMessage("superhero2", "one"))
+    # every inline sink gets it once: the one with the fast method through the event now
+    assert [n for n, _ in fast.calls] == ["onTextMessageReceived"] and fast.texts == []
+    assert [n for n, _ in plain.calls] == ["onTextMessageReceived"]
+    dispatcher.remove_sink(plain)
+    dispatcher.emit_text(TextMessage("superhero2", "two"))
+    assert len(fast.texts) == 1 and len(fast.calls) == 1
+    dispatcher.add_sink(queued)  # a queued sink needs the event too
+    dispatcher.emit_text(TextMessage("superhero2", "three"))
+    assert dispatcher.wait_idle(WAIT)
+    assert len(fast.calls) == 2 and [n for n, _ in queued.calls] == ["onTextMessageReceived"]
+
+
+def test_a_failing_text_sink_is_counted_and_listeners_still_get_the_message(
+    dispatcher: Dispatcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken, after = TextSinkRecorder(fail=True), TextSinkRecorder()
+    texts: list[Any] = []
+    dispatcher.add_sink(broken)
+    dispatcher.add_sink(after)
+    dispatcher.add("message", "l", MessageListener(onTextMessageReceived=texts.append))
+    message = TextMessage("superhero2", "hi")
+    dispatcher.emit_text(message)
+    assert dispatcher.wait_idle(WAIT)
+    assert [m for m, _ in after.texts] == [message] and texts == [message]
+    assert dispatcher.listener_errors == 1 and "text sink bug" in caplog.text

@@ -57,3 +57,33 @@ def test_concat_unions_categories() -> None:
     check_dtypes(both)
     assert list(both["sender"]) == ["alice", "bob"]
     assert concat_frames([first, frame()]) is first  # empty parts are skipped
+
+
+def test_a_column_of_one_value_is_encoded_like_any_other() -> None:
+    # freeze() skips hashing when every value of a dictionary column is the same; the result
+    # must be the Arrow array the general path gives (same type, values and nulls)
+    def general(values: list[str | None]) -> pa.Array:
+        return pa.array(values, type=pa.string()).dictionary_encode().cast(SCHEMA.field("sender").type)
+
+    cases: list[list[str | None]] = [
+        ["alice"] * 5,
+        ["alice", "bob", "alice"],  # first == last, one differs in the middle
+        ["alice", None, "alice"],
+        ["".join(["al", "ice"]), "alice"],  # equal, not the same object
+        [None, "alice"],
+        ["alice"],
+    ]
+    for values in cases:
+        rows = [
+            tuple(
+                v if name == "sender" else r
+                for name, r in zip(COLUMNS, event_row(text_event(i)), strict=True)
+            )
+            for i, v in enumerate(values)
+        ]
+        got = freeze(rows).column(COLUMNS.index("sender"))
+        assert got.type == SCHEMA.field("sender").type
+        assert got.to_pylist() == values == general(values).to_pylist()
+        df = to_pandas(pa.Table.from_batches([freeze(rows)], schema=SCHEMA))
+        check_dtypes(df)
+        assert [None if pd.isna(v) else v for v in df["sender"]] == values

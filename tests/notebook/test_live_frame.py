@@ -17,7 +17,7 @@ from cometchat_nb import CometChat
 from cometchat_nb import TimeoutError as SdkTimeoutError
 from cometchat_nb.client import CatchupResult
 from cometchat_nb.client.dispatch import Event
-from cometchat_nb.models import TypingIndicator, User
+from cometchat_nb.models import TextMessage, TypingIndicator, User
 from cometchat_nb.notebook import COLUMNS, DICTIONARY_COLUMNS, SCHEMA, LiveFrame
 from cometchat_nb.notebook.arrow import to_pandas
 
@@ -311,3 +311,50 @@ def test_a_row_costs_little_memory() -> None:
     assert int(df.memory_usage(deep=True).sum()) / len(df) < 400
     usage = live.memory_usage()
     assert usage["total"] / usage["rows"] < 400
+
+
+def _varied_text_events() -> list[Event]:
+    events = [
+        text_event(1),
+        text_event(2, "hi <@uid:superhero3> and <@uid:superhero4>"),
+        text_event(3, metadata={"a": [1, 2]}),
+        text_event(4, sender="superhero5"),
+    ]
+    edited = text_event(5).args[0]
+    edited.edited_at, edited.edited_by, edited.tags = int(T0), "superhero2", ["x"]
+    events.append(Event("message", "onTextMessageReceived", (edited,), T0 + 5))
+    return events
+
+
+@pytest.mark.parametrize("keep_raw", [False, True])
+def test_on_text_message_makes_the_row_append_event_makes(keep_raw: bool) -> None:
+    # the client's fast path for text messages (Dispatcher.emit_text) and the general one
+    fast, general = LiveFrame(keep_raw=keep_raw, chunk_rows=3), LiveFrame(keep_raw=keep_raw, chunk_rows=3)
+    for event in _varied_text_events():
+        fast.on_text_message(event.args[0], event.received_at)
+        general.append_event(event)
+    general.append_event(Event("message", "onTypingStarted", (TypingIndicator("superhero1"),), T0 + 9))
+    fast.append_event(Event("message", "onTypingStarted", (TypingIndicator("superhero1"),), T0 + 9))
+    pd.testing.assert_frame_equal(fast.df, general.df)
+    assert fast.counts == general.counts == {"text_message_received": 5, "typing_started": 1}
+    assert fast.source_counts == general.source_counts
+    assert fast.rates(20, now=T0 + 9) == general.rates(20, now=T0 + 9)
+    assert fast.total == general.total == 6 and fast.version == general.version
+
+
+def test_on_text_message_keeps_an_unreadable_message_as_a_row() -> None:
+    odd = TextMessage("superhero2", "hi")
+    odd.text = 5  # type: ignore[assignment]  # models do not check types at runtime
+    live = LiveFrame()
+    live.on_text_message(odd, T0)
+    df = live.df
+    assert list(df["event"]) == ["text_message_received"] and live.counts == {"text_message_received": 1}
+    assert "could not read the event" in json.loads(df["extra"].iloc[0])["error"]
+
+
+def test_rates_count_an_event_that_arrives_with_an_older_second() -> None:
+    live = LiveFrame()
+    for offset in (0, 1, 0, 2, 1):  # clocks step back; threads append out of order
+        live.on_text_message(text_event(1).args[0], T0 + offset)
+    _, series = live.rates(3, now=T0 + 2)
+    assert series["text_message_received"] == [2, 2, 1]
