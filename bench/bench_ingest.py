@@ -192,15 +192,22 @@ async def run_sdk(info: dict[str, Any], uid: str, kind: str, timeout: float) -> 
             from cometchat_nb.client.dispatch import Event
             from cometchat_nb.notebook.live_frame import LiveFrame
 
-            live = LiveFrame()
-            append = live.append_event
+            class CountingFrame(LiveFrame):
+                """The LiveFrame, counting the text messages it appends (both ways in)."""
 
-            def sink(event: Event) -> None:
-                append(event)
-                if event.name == "onTextMessageReceived":
+                def on_text_message(self, message: Any, received_at: float) -> None:
+                    LiveFrame.on_text_message(self, message, received_at)
                     hit()
 
-            client.add_event_sink(sink, inline=True)  # where LiveFrame.attach() puts the frame
+                def append_event(self, event: Event) -> None:
+                    LiveFrame.append_event(self, event)
+                    if event.name == "onTextMessageReceived":
+                        hit()
+
+                __call__ = append_event
+
+            live = CountingFrame()
+            client.add_event_sink(live)  # inline, as LiveFrame.attach() adds it
             cleanup = live.clear
         await client.login(uid, str(info["auth_key"]))
         await client.connect()

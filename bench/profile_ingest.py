@@ -85,15 +85,12 @@ async def run(data: list[bytes], batch: int, sink: bool) -> tuple[float, float]:
     if sink:
         from cometchat_nb.notebook.live_frame import LiveFrame
 
-        live = LiveFrame()
-        append = live.append_event
-
-        def inline(event: Any) -> None:
-            append(event)
-            if event.name == "onTextMessageReceived":
+        class CountingFrame(LiveFrame):
+            def on_text_message(self, message: Any, received_at: float) -> None:
+                LiveFrame.on_text_message(self, message, received_at)
                 on_text(None)
 
-        dispatcher.add_sink(inline, inline=True)
+        dispatcher.add_sink(CountingFrame())  # inline, as LiveFrame.attach() adds it
     else:
         dispatcher.add("message", "bench", MessageListener(onTextMessageReceived=on_text))
     router = Router(dispatcher.emit, DeliveryLedger(), "bench-client", dispatcher.emit_text)
