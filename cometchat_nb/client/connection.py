@@ -60,6 +60,7 @@ from ..errors import TimeoutError as SdkTimeoutError
 from ..protocol import frames
 from ..protocol.frames import AuthRequest, AuthResult, CloseCode, Frame, Pong
 from . import wire
+from .wire import TextFrame
 
 __all__ = ["CloseInfo", "Connection", "proxy_for"]
 
@@ -183,7 +184,7 @@ class Connection(picows.WSListener):
     def __init__(
         self,
         *,
-        on_frame: Callable[[Frame], None],
+        on_frame: Callable[[Frame | TextFrame], None],
         ping_interval: float,
         pong_timeout: float,
         max_size: int,
@@ -228,7 +229,7 @@ class Connection(picows.WSListener):
         *,
         ssl_context: ssl.SSLContext | None,
         open_timeout: float,
-        on_frame: Callable[[Frame], None],
+        on_frame: Callable[[Frame | TextFrame], None],
         ping_interval: float,
         pong_timeout: float,
         max_size: int = 4 * 1024 * 1024,

@@ -39,6 +39,7 @@ from ..protocol.frames import (
     TypingFrame,
 )
 from .delivery import DeliveryLedger
+from .wire import TextFrame
 
 __all__ = [
     "CONNECTION_CALLBACKS",
@@ -129,11 +130,12 @@ class Router:
         #: the logged-in uid: each routed message's reader (``hasMentionedMe()``)
         self.reader: str | None = None
 
-    def on_frame(self, frame: Frame) -> None:
+    def on_frame(self, frame: Frame | TextFrame) -> None:
         """Route one frame from the socket (the reader's callback)."""
         # `type(x) is C`, not isinstance(): an identity test, and messages are most frames
-        if type(frame) is MessageFrame:
-            assert isinstance(frame, MessageFrame)
+        cls = type(frame)
+        if cls is TextFrame or cls is MessageFrame:
+            assert isinstance(frame, (TextFrame, MessageFrame))
             if frame.device_id == self.own_device:
                 self.echoes_dropped += 1
                 return

@@ -876,7 +876,7 @@ def live_text_message(
     and ``text`` are ``str`` or None, ``sentAt``, ``updatedAt``, ``editedAt``,
     ``deletedAt`` ``int`` or None, ``tags`` a list of ``str`` or None, ``metadata``
     the raw JSON of its value (anything ``memoryview`` takes, parsed with
-    ``loads``) or None, ``data`` None or an object with ``text`` and ``metadata``
+    ``loads``), empty when the field is absent, ``data`` None or an object with ``text`` and ``metadata``
     of those types; ``type``, ``sender``, ``receiver`` and ``receiverType`` any
     JSON value. The fields are those
     :meth:`TextMessage._fill_from_wire` gives for the same JSON
@@ -923,9 +923,9 @@ def live_text_message(
         text = data.text
         if text is None:
             text = b.text
-        if data.metadata is not None:
+        if data.metadata:
             metadata = loads(memoryview(data.metadata))
-    if type(metadata) is not dict and b.metadata is not None:
+    if type(metadata) is not dict and b.metadata:
         metadata = loads(memoryview(b.metadata))
     msg.metadata = metadata if type(metadata) is dict else None
     msg.text = "" if text is None else text
