@@ -31,7 +31,7 @@ MEDIA_TYPES: Final = ("image", "video", "audio", "file")
 
 
 # the keys _may_have looks for in a frame's bytes, quoted and encoded once
-_NEEDLES: Final = {"reactions": b'"reactions"', "mentions": b'"mentions"'}
+_NEEDLES: Final = {"reactions": b'"reactions"', "mentions": b'"mentions"', "replyCount": b'"replyCount"'}
 
 
 class BaseMessage:
@@ -281,6 +281,9 @@ class BaseMessage:
 
     @property
     def reply_count(self) -> int:
+        """Replies in this message's thread, as the server counted them when it sent the message."""
+        if not self._may_have("replyCount"):
+            return 0
         return self._ts("replyCount") or 0
 
     @property

@@ -54,7 +54,12 @@ _SIZE: Final = pa.uint32()
 """The most rows one frozen batch may hold (the ``int16`` dictionary indices)."""
 
 # columns whose Arrow type is neither string nor dictionary
-_TYPES: Final[dict[str, pa.DataType]] = {"received_at": _TS, "sent_at": _TS, "attachment_size": _SIZE}
+_TYPES: Final[dict[str, pa.DataType]] = {
+    "received_at": _TS,
+    "sent_at": _TS,
+    "reply_count": _SIZE,
+    "attachment_size": _SIZE,
+}
 
 
 def _arrow_type(column: str) -> pa.DataType:

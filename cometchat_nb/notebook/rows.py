@@ -32,6 +32,9 @@ column             dtype                     meaning
 ``sent_at``        datetime64[ns, UTC]       message ``sentAt``; NaT when absent
 ``parent_id``      category                  the thread's parent message id of a reply (and
                                              of a reaction to a reply)
+``reply_count``    uint32[pyarrow]           replies in a message's thread, as the server
+                                             counted them when it sent the message (history,
+                                             catch-up); null when none
 ``reactions``      category                  a message's reactions, compact: ``👍×2 🎉×1``;
                                              the reaction of a reaction event
 ``mentions``       category                  uids a message mentions, comma-separated
@@ -135,6 +138,7 @@ COLUMNS: Final = (
     "source",
     "sent_at",
     "parent_id",
+    "reply_count",
     "reactions",
     "mentions",
     "attachment_url",
@@ -254,6 +258,7 @@ def _fields(
     source: str | None = None,
     sent_at: int | None = None,
     parent_id: str | None = None,
+    reply_count: int | None = None,
     reactions: str | None = None,
     mentions: str | None = None,
     attachment_url: str | None = None,
@@ -276,6 +281,7 @@ def _fields(
         source,
         sent_at,
         parent_id,
+        reply_count,
         reactions,
         mentions,
         attachment_url,
@@ -360,6 +366,7 @@ def _message(msg: BaseMessage) -> _Fields:
         msg.source,
         msg.sent_at,
         msg.parent_message_id,
+        msg.reply_count or None,  # read only if the frame mentions replyCount (see _may_have)
         # a live message is new: its frame (the same bytes for everyone) has no reactions;
         # live reactions are rows of their own (message_reaction_added / _removed)
         None if msg.source == "live" else _reactions_summary(msg),

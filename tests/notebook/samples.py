@@ -27,6 +27,7 @@ EXPECTED_DTYPES = {
     "source": "category",
     "sent_at": "datetime64[ns, UTC]",
     "parent_id": "category",
+    "reply_count": "uint32[pyarrow]",
     "reactions": "category",
     "mentions": "category",
     "attachment_url": "category",

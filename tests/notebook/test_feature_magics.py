@@ -70,6 +70,7 @@ def test_send_reply_file_react_and_filtered_history(
     main = ip.run_line_magic("cometchat_history", "--uid superhero2 --hide-replies")
     assert list(main["message_id"]) == [question.id, main["message_id"].iloc[1]] and len(main) == 2
     assert main["reactions"].iloc[0] == "👍×1 🎉×1" and main["attachment_mime"].iloc[1] == "image/png"
+    assert main["reply_count"].iloc[0] == 3 and pd.isna(main["reply_count"].iloc[1])  # the server's count
     images = ip.run_line_magic("cometchat_history", "--uid superhero2 --attachments image")
     assert len(images) == 2
     reacted = ip.run_line_magic("cometchat_history", "--uid superhero2 --has-reactions")

@@ -1,4 +1,4 @@
-"""The LiveFrame columns of the message features (issue 14): parent id, reactions,
+"""The LiveFrame columns of the message features (issue 14): parent id, reply count, reactions,
 mentions, attachment url/name/MIME/size, typed; and that plain live traffic does not
 parse a frame again to fill them."""
 
@@ -31,6 +31,8 @@ def message(i: int, mtype: str = "text", source: str = "history", **data: Any) -
     }
     if "parentId" in data:
         body["parentId"] = data.pop("parentId")
+    if "replyCount" in data:
+        body["replyCount"] = data.pop("replyCount")
     return message_from_wire(body, source=source)
 
 
@@ -67,18 +69,21 @@ def test_feature_columns_are_filled_and_typed() -> None:
         receiver_id="superhero2",
         receiver_type="user",
     )
+    parent = message(7, text="lunch?", replyCount=3)
     live(Event("message", "history", (reply,), T0))
     live(Event("message", "onMediaMessageReceived", (photo,), T0 + 1))
     live(Event("message", "onMessageReactionAdded", (reaction,), T0 + 2))
+    live(Event("message", "history", (parent,), T0 + 3))
     df = live.df
     check_dtypes(df)
 
     def values(column: str) -> list[Any]:
         return [None if pd.isna(v) else v for v in df[column]]
 
-    assert values("parent_id") == ["7", None, "7"]
-    assert values("reactions") == ["👍×2 🎉×1", None, "👍"]
-    assert values("mentions") == ["superhero1", None, None]
+    assert values("parent_id") == ["7", None, "7", None]
+    assert values("reply_count") == [None, None, None, 3]
+    assert values("reactions") == ["👍×2 🎉×1", None, "👍", None]
+    assert values("mentions") == ["superhero1", None, None, None]
     assert df["attachment_name"].iloc[1] == "cat.png" and df["attachment_mime"].iloc[1] == "image/png"
     assert df["attachment_url"].iloc[1] == "http://h/v3.0/media/1.png"
     assert df["attachment_size"].iloc[1] == 1234 and pd.isna(df["attachment_size"].iloc[0])
@@ -104,5 +109,6 @@ def test_plain_live_messages_are_not_parsed_again() -> None:
     live = LiveFrame()
     live(Event("message", "onTextMessageReceived", (msg,), T0))
     assert msg.reactions == [] and msg.mentioned_uids == [] and not msg.has_mentioned_me("superhero1")
+    assert msg.reply_count == 0
     assert msg._raw is None  # the frame's text was not parsed again
     assert live.df["mentions"].isna().all()
