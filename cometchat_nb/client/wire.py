@@ -118,7 +118,10 @@ def decode(data: bytes) -> Frame | TextFrame:
     rt = view.receiverType
     if rt is not None and rt not in _RECEIVER_TYPES:
         return frames.decode(data, loads=orjson.loads)
-    message = live_text_message(view.body, data, orjson.loads)
+    try:
+        message = live_text_message(view.body, data, orjson.loads)
+    except orjson.JSONDecodeError:  # metadata orjson refuses (1e400): the general decoder says so
+        return frames.decode(data, loads=orjson.loads)
     if message is None:
         return frames.decode(data, loads=orjson.loads)
     return TextFrame(message, view.deviceId)
