@@ -436,7 +436,7 @@ async def login_jwt(http: Any, info: dict[str, Any], uid: str, resource: str) ->
 
 def auth_frame(info: dict[str, Any], uid: str, jwt: str, resource: str) -> str:
     """The socket's auth frame, exactly as the SDK sends it."""
-    from cometchat_nb.protocol import frames
+    from cometchat_nb.protocol import codec, frames
 
     request = frames.AuthRequest(app_id=str(info["app_id"]), device_id=resource, sender=uid, jwt=jwt)
-    return frames.encode(request)
+    return codec.encode(request)

@@ -2,7 +2,7 @@
 
 Feeds ``--n`` realistic message frames (the frames ``bench_ingest.py`` pushes,
 as bytes) through the code the socket reader runs for each frame — the body of
-``Connection.on_ws_frame``: ``wire.decode`` (msgspec, ``frames.decode`` with ``orjson`` for
+``Connection.on_ws_frame``: ``wire.decode`` (msgspec, ``codec.decode`` with ``orjson`` for
 other frames), then the
 client's ``Router.on_frame`` (echo filter, delivery ledger, callback) and the
 ``Dispatcher`` — ``--batch`` frames per event-loop iteration (what one read of

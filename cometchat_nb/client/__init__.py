@@ -8,9 +8,10 @@ It is a façade: the rules live in small modules beside it, the pure ones
 Where things are (lowest layer first; ``tests/test_layering.py`` enforces the
 order and that nothing imports in a cycle)::
 
+    wire.py         the reader's decoder: text-message frames straight from bytes (msgspec)
     store.py        SessionStore backends (a 0600 file per app id; memory)
     http.py         RestApi: REST calls over one httpx.AsyncClient, envelopes -> errors
-    connection.py   one socket session: reader task, keepalive, auth handshake
+    connection.py   one socket session: picows reader callback, keepalive, auth handshake
     dispatch.py     the listener registry; callbacks run on a dispatch thread, isolated
     delivery.py     PURE: DeliveryLedger, the exactly-once rules (cursor, gap, dedupe)
     routing.py      PURE: Router, frame kind -> callback names and arguments (tables)
@@ -29,7 +30,8 @@ Where a feature goes (conversations, reactions, blocking … ; the names are exa
 
 1. **The wire**: its endpoints in :data:`cometchat_nb.protocol.rest.ENDPOINTS`
    (one ``Endpoint(...)`` line each); a new socket frame in
-   :mod:`cometchat_nb.protocol.frames` (a frozen dataclass and its decoder).
+   :mod:`cometchat_nb.protocol.frames` (a frozen dataclass) and its decoder in
+   :mod:`cometchat_nb.protocol.codec`.
 2. **The models**: ``models/<chapter>.py`` (``Conversation`` in a new
    ``models/conversations.py``, ``Reaction`` beside ``ReactionEvent`` …), the only
    place that knows their JSON keys; re-exported by ``models/__init__.py``.

@@ -57,7 +57,7 @@ from python_socks import ProxyError
 
 from ..errors import AuthError, ErrorCode, InvalidArgumentError, ProtocolError, TransportError
 from ..errors import TimeoutError as SdkTimeoutError
-from ..protocol import frames
+from ..protocol import codec
 from ..protocol.frames import AuthRequest, AuthResult, CloseCode, Frame, Pong
 from . import wire
 from .wire import TextFrame
@@ -304,7 +304,7 @@ class Connection(picows.WSListener):
                 await arrived.wait()
             raw = self._early.pop(0)
             try:
-                frame = frames.decode(raw, loads=orjson.loads)
+                frame = codec.decode(raw, loads=orjson.loads)
             except ProtocolError as exc:
                 raise ProtocolError(f"bad answer to the auth frame: {exc.message}") from None
             if isinstance(frame, AuthResult):

@@ -11,7 +11,7 @@ tracked by the garbage collector), and
 
 Everything else — another frame type, another kind of message, a field of an
 unexpected type (a numeric id, a string timestamp …), invalid JSON — falls back
-to :func:`cometchat_nb.protocol.frames.decode`, the one general decoder, so
+to :func:`cometchat_nb.protocol.codec.decode`, the one general decoder, so
 the lenient rules and error messages live in one place and the two paths give
 equal frames for every input (``tests/client/test_wire.py`` checks that with
 hypothesis). The message keeps the frame's bytes and parses them again with
@@ -29,7 +29,7 @@ import orjson
 
 from ..models import TextMessage
 from ..models.messages import live_text_message
-from ..protocol import frames
+from ..protocol import codec
 from ..protocol.frames import Frame
 
 __all__ = ["TextFrame", "decode"]
@@ -107,21 +107,21 @@ _RECEIVER_TYPES: Final = {"user": "user", "group": "group", "chat": "user", "gro
 
 def decode(data: bytes) -> Frame | TextFrame:
     """One frame from the socket: a :class:`TextFrame` for a text message, else the frame
-    :func:`frames.decode` gives.
+    :func:`codec.decode` gives.
 
-    Raises :class:`~cometchat_nb.errors.ProtocolError` as :func:`frames.decode` does.
+    Raises :class:`~cometchat_nb.errors.ProtocolError` as :func:`codec.decode` does.
     """
     try:
         view = _decode_view(data)
     except (msgspec.DecodeError, RecursionError):  # not a message frame, or one for the general decoder
-        return frames.decode(data, loads=orjson.loads)
+        return codec.decode(data, loads=orjson.loads)
     rt = view.receiverType
     if rt is not None and rt not in _RECEIVER_TYPES:
-        return frames.decode(data, loads=orjson.loads)
+        return codec.decode(data, loads=orjson.loads)
     try:
         message = live_text_message(view.body, data, orjson.loads)
     except orjson.JSONDecodeError:  # metadata orjson refuses (1e400): the general decoder says so
-        return frames.decode(data, loads=orjson.loads)
+        return codec.decode(data, loads=orjson.loads)
     if message is None:
-        return frames.decode(data, loads=orjson.loads)
+        return codec.decode(data, loads=orjson.loads)
     return TextFrame(message, view.deviceId)

@@ -6,13 +6,14 @@ embedded server drive it with explicit calls.
 
 from __future__ import annotations
 
+from . import codec as codec
 from . import frames as frames
 from . import rest as rest
 from . import retry as retry
 from . import states as states
+from .codec import decode as decode
+from .codec import encode as encode
 from .frames import CloseCode as CloseCode
-from .frames import decode as decode
-from .frames import encode as encode
 from .states import ConnectionState as ConnectionState
 from .states import ConnectionStateChange as ConnectionStateChange
 
@@ -20,6 +21,7 @@ __all__ = [
     "CloseCode",
     "ConnectionState",
     "ConnectionStateChange",
+    "codec",
     "decode",
     "encode",
     "frames",

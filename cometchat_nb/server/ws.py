@@ -33,7 +33,7 @@ from websockets.exceptions import ConnectionClosed
 
 from ..errors import ApiError, ErrorCode, ProtocolError
 from ..models import User
-from ..protocol import frames
+from ..protocol import codec, frames
 from ..protocol.frames import CloseCode
 from .config import MAX_BAD_FRAMES, ServerConfig
 from .faults import Faults
@@ -210,7 +210,7 @@ class SocketServer:
             await ws.close(1013, "try again later")  # 1013: try again later (RFC 6455 registry)
             return None
         try:
-            frame = frames.decode_object(obj)
+            frame = codec.decode_object(obj)
         except ProtocolError as exc:
             await self._refuse(ws, ErrorCode.WS_AUTH_FAIL, exc.message)
             return None
@@ -276,7 +276,7 @@ class SocketServer:
         if "type" in obj and obj.get("sender") is None:
             obj["sender"] = session.uid  # the socket knows who is speaking
         try:
-            frame = frames.decode_object(obj)
+            frame = codec.decode_object(obj)
         except ProtocolError as exc:
             return ErrorCode.PROTOCOL_ERROR, exc.message
         if isinstance(frame, frames.Ping):

@@ -1,7 +1,7 @@
 """The socket reader's fast decoder (cometchat_nb.client.wire) gives what the general one gives.
 
 ``wire.decode`` reads text-message frames with a typed msgspec decoder and
-hands every other frame to ``frames.decode``; for any input the two must give
+hands every other frame to ``codec.decode``; for any input the two must give
 equal frames (every field of the message, its raw JSON) or both refuse it.
 """
 
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from cometchat_nb.client import wire
 from cometchat_nb.errors import ProtocolError
 from cometchat_nb.models import BaseMessage, TextMessage
-from cometchat_nb.protocol import frames
+from cometchat_nb.protocol import codec
 from cometchat_nb.protocol.frames import MessageFrame
 
 # JSON values of every kind, with the numbers where msgspec and orjson part ways
@@ -147,7 +147,7 @@ def _decoded(data: bytes, decode: Any) -> Any:
 
 def _assert_same(data: bytes) -> None:
     fast = _decoded(data, wire.decode)
-    slow = _decoded(data, lambda d: frames.decode(d, loads=orjson.loads))
+    slow = _decoded(data, lambda d: codec.decode(d, loads=orjson.loads))
     if type(fast) is wire.TextFrame:
         # a text message the fast path read itself: the message and the sending device
         assert type(slow) is MessageFrame and fast.device_id == slow.device_id

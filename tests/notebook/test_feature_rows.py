@@ -12,7 +12,7 @@ import pandas as pd
 from cometchat_nb.client.dispatch import Event
 from cometchat_nb.models import ReactionEvent, User, message_from_wire
 from cometchat_nb.notebook import LiveFrame
-from cometchat_nb.protocol import frames
+from cometchat_nb.protocol import codec, frames
 
 from .samples import T0, check_dtypes
 
@@ -103,7 +103,7 @@ def test_plain_live_messages_are_not_parsed_again() -> None:
     text = orjson.dumps(
         {"type": "message", "appId": "a", "deviceId": "d", "receiver": "superhero1", "body": body}
     )
-    frame = frames.decode(text)
+    frame = codec.decode(text)
     assert isinstance(frame, frames.MessageFrame)
     msg = frame.message
     live = LiveFrame()

@@ -22,7 +22,7 @@ from cometchat_nb.models import (
     User,
 )
 from cometchat_nb.protocol import frames
-from cometchat_nb.protocol.frames import decode, decode_object, encode
+from cometchat_nb.protocol.codec import decode, decode_object, encode
 
 from ..support.wire import HIM, ME, TEXT_BODY
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cometchat_nb.errors import ProtocolError
 from cometchat_nb.protocol import frames
-from cometchat_nb.protocol.frames import decode, decode_object, encode
+from cometchat_nb.protocol.codec import decode, decode_object, encode
 
 from ..support.strategies import decode_object_total, frame_like, touch, valid_frames
 

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from cometchat_nb.models import Action, TextMessage, message_from_wire
-from cometchat_nb.protocol import frames
+from cometchat_nb.protocol import codec, frames
 
 from ..support.wire import text_body
 
@@ -20,7 +20,7 @@ FRAME = {"type": "message", "appId": "app", "deviceId": "d1", "sender": "superhe
 
 @pytest.mark.parametrize("loads", [json.loads, orjson.loads])
 def test_raw_is_parsed_again_on_first_use(loads: Any) -> None:
-    frame = frames.decode(json.dumps(FRAME), loads=loads)
+    frame = codec.decode(json.dumps(FRAME), loads=loads)
     assert isinstance(frame, frames.MessageFrame)
     msg = frame.message
     assert isinstance(msg, TextMessage)
@@ -36,7 +36,7 @@ def test_raw_is_parsed_again_on_first_use(loads: Any) -> None:
 
 
 def test_raw_can_be_replaced() -> None:
-    msg = frames.decode(json.dumps(FRAME)).message  # type: ignore[union-attr]
+    msg = codec.decode(json.dumps(FRAME)).message  # type: ignore[union-attr]
     msg.raw = {"data": {"text": "other"}}
     assert msg.raw == {"data": {"text": "other"}}
     assert msg.data == {"text": "other"}
@@ -56,7 +56,7 @@ def test_actions_keep_their_tree() -> None:
         "type": "message",
         "data": {"action": "edited", "entities": {"on": {"entity": BODY, "entityType": "message"}}},
     }
-    frame = frames.decode(json.dumps({**FRAME, "body": action}))
+    frame = codec.decode(json.dumps({**FRAME, "body": action}))
     assert isinstance(frame, frames.MessageFrame) and isinstance(frame.message, Action)
     target = frame.message.action_on
     assert isinstance(target, TextMessage)

@@ -37,7 +37,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from cometchat_nb.errors import ErrorCode, ProtocolError
-from cometchat_nb.protocol.frames import Ping, decode, decode_object
+from cometchat_nb.protocol.codec import decode, decode_object
+from cometchat_nb.protocol.frames import Ping
 from cometchat_nb.server import EmbeddedServer
 
 from ..support.strategies import decode_object_total, frame_like, touch

@@ -10,7 +10,7 @@ from websockets.exceptions import ConnectionClosed
 
 from cometchat_nb.errors import ErrorCode
 from cometchat_nb.models import Action, TextMessage
-from cometchat_nb.protocol import frames
+from cometchat_nb.protocol import codec, frames
 from cometchat_nb.protocol.frames import CloseCode
 from cometchat_nb.server import EmbeddedServer
 
@@ -18,7 +18,7 @@ from ..support.raw import Login, Rest, Sock, auth_frame, data
 
 
 def _decode(frame: dict[str, object]) -> frames.Frame:
-    return frames.decode(orjson.dumps(frame), loads=orjson.loads)
+    return codec.decode(orjson.dumps(frame), loads=orjson.loads)
 
 
 # -- auth -------------------------------------------------------------------------

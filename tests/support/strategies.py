@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from cometchat_nb.errors import ErrorCode, ProtocolError
 from cometchat_nb.models import ReactionEvent, User, message_from_wire
 from cometchat_nb.protocol import frames
-from cometchat_nb.protocol.frames import decode_object, encode
+from cometchat_nb.protocol.codec import decode_object, encode
 
 FRAME_TYPES = (
     "auth",
