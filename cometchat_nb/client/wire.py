@@ -103,6 +103,12 @@ class TextFrame(msgspec.Struct, gc=False):
 
 _decode_view = msgspec.json.Decoder(_MessageFrame).decode
 _RECEIVER_TYPES: Final = {"user": "user", "group": "group", "chat": "user", "groupchat": "group"}
+# orjson refuses JSON nested deeper than 1024 levels; msgspec skips an unknown field
+# (data.entities) however deep it is on Python 3.12+ (3.11's recursion limit stopped it).
+# A frame with more than _MAX_OPENERS brackets may be that deep: the general decoder reads it.
+# Nesting needs an opener and a closer per level, so a short frame cannot be.
+_MAX_OPENERS: Final = 512
+_SHORT: Final = 2 * _MAX_OPENERS
 
 
 def decode(data: bytes) -> Frame | TextFrame:
@@ -111,6 +117,8 @@ def decode(data: bytes) -> Frame | TextFrame:
 
     Raises :class:`~cometchat_nb.errors.ProtocolError` as :func:`codec.decode` does.
     """
+    if len(data) > _SHORT and data.count(b"{") + data.count(b"[") > _MAX_OPENERS:
+        return codec.decode(data, loads=orjson.loads)
     try:
         view = _decode_view(data)
     except (msgspec.DecodeError, RecursionError):  # not a message frame, or one for the general decoder
