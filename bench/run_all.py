@@ -277,7 +277,15 @@ def table(results: dict[str, Any]) -> str:
         mark = "" if ok is None else ("✅" if ok else "❌")
         lines.append(f"| {what} | {measured} | {target} | {mark} |")
     durations = ", ".join(f"{k} {b.get('seconds', 0):.0f} s" for k, b in benches.items())
-    lines += ["", f"Run time: {durations} (total {results.get('seconds', 0):.0f} s)."]
+    total = sum(b.get("seconds", 0) for b in benches.values())
+    lines += ["", f"Run time: {durations} (total {total:.0f} s)."]
+    dates: dict[str, list[str]] = {}
+    for name, b in benches.items():
+        dates.setdefault(b.get("date") or results.get("date", "?"), []).append(name)
+    if len(dates) > 1:  # a run with --only: say which rows are older
+        runs = sorted(dates.items(), reverse=True)
+        when = "; ".join(f"{', '.join(names)} at {date}" for date, names in runs)
+        lines += ["", f"Measured in separate runs (`run_all.py --only`): {when}."]
     return "\n".join(lines)
 
 
@@ -306,10 +314,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     previous: dict[str, Any] = {}
     if RESULTS.is_file() and not args.smoke:
-        previous = json.loads(RESULTS.read_text(encoding="utf-8")).get("benchmarks", {})
+        saved = json.loads(RESULTS.read_text(encoding="utf-8"))
+        previous = saved.get("benchmarks", {})
+        for b in previous.values():  # results saved before each benchmark kept its own date
+            b.setdefault("date", saved.get("date"))
     benches = {n: b for n, b in previous.items() if n not in names}
     for name in names:
         benches[name] = run(name, args.smoke)
+        benches[name]["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     results = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),

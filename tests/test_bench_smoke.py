@@ -100,6 +100,12 @@ def test_readme_table(tmp_path: Path) -> None:
     assert "SDK listener ÷ raw `websockets`" in block
     assert "1.40×" in block and "1.25×" in block
     assert "✅" in block and "❌" in block  # 1.4 ≥ 1.3; 1.25 > 1.1
+    assert "separate runs" not in block and "(total 2 s)" in block
+    results["benchmarks"]["ingest"]["date"] = "2026-01-02 00:00 UTC"  # re-run alone (--only ingest)
+    assert (
+        "Measured in separate runs (`run_all.py --only`): ingest at 2026-01-02 00:00 UTC; "
+        "connect at 2026-01-01 00:00 UTC." in run_all.table(results)
+    )
     readme = tmp_path / "README.md"
     readme.write_text("# Title\n\nText.\n", encoding="utf-8")
     run_all.write_readme(block, readme)
