@@ -19,13 +19,14 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from .support.jupyter import start_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERRIDES = ROOT / "binder" / "lab-overrides.json"
@@ -117,16 +118,9 @@ def lab_url(tmp_path: Path) -> Iterator[tuple[str, str]]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
         cmd.append("--allow-root")
     log = tmp_path / "jupyterlab.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc = start_lab(cmd, log, READY_TIMEOUT, cwd=tmp_path, env=env)
     try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while _get(f"{url}api/status", token) is None:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab not ready within {READY_TIMEOUT:g} s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)  # polling an external process's readiness (bounded above)
+        assert _get(f"{url}api/status", token) is not None, log.read_text()[-3000:]  # bound: its port is
         yield url, token
     finally:
         proc.terminate()

@@ -25,7 +25,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -33,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from ..support.jupyter import start_lab
 
 pytestmark = pytest.mark.browser
 
@@ -180,18 +181,9 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
         cmd.append("--allow-root")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    proc = start_lab(cmd, log, READY_TIMEOUT, cwd=root, env=env, start_new_session=True)
     try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while _status(url, token) != 200:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab not ready within {READY_TIMEOUT:g} s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)  # polling an external process's readiness (bounded above)
+        assert _status(url, token) == 200, log.read_text()[-3000:]  # bound: its port is
         yield Lab(url=url, token=token, root=root, log=log)
     finally:
         _stop(proc, url, token)

@@ -8,6 +8,7 @@ imports another directory's conftest).
 ``raw``         the wire below the SDK: ``Rest``, ``Sock``, ``Login``, ``auth_frame``
 ``wire``        sample wire objects (users, the text message of protocol.md §3.5)
 ``sans_io``     driving the client's engines with no socket and no loop
+``jupyter``     ``start_lab``: a JupyterLab process, returned once its port is bound
 ==============  ===================================================================
 
 Fixtures stay in the conftests (the root one has ``server``); helpers go here.
