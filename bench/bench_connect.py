@@ -1,8 +1,10 @@
 """Benchmark: connect latency, manual ``connect()`` → connected and authenticated.
 
-The embedded server runs in its own process; each connector is a separate
-process, logged in beforehand (REST login is not timed), connecting and
-disconnecting ``--runs`` times:
+The embedded server runs in its own process. The Python connectors share one
+process and take turns connect by connect (the order rotating each round), so
+the machine's drift and the process's cache state hit them alike; each is
+logged in beforehand (REST login is not timed) and connects and disconnects
+``--runs`` times:
 
 ``sdk``   ``await client.connect()`` on the SDK's async ``Client`` in manual
           mode (``autoEstablishSocketConnection(False)``): it returns once the
@@ -15,16 +17,15 @@ disconnecting ``--runs`` times:
           ``sdk / raw``: what the SDK adds to the least a client must do;
 ``raw_websockets`` the same with a bare ``websockets`` client (compression
           off), the transport the SDK used before (for reference);
-``node``  the official JS SDK (``tests/js/driver.js`` scenario ``bench``):
+``node``  the official JS SDK (``tests/js/driver.js`` scenario ``bench``), in its
+          own process, in turns of ``--block`` connects with the Python process:
           ``CometChat.connect()`` → the socket's ``open`` event (when the JS
           SDK fires ``onConnected``; it fires it only for its first connect,
           see the README) and → the server's auth answer.
 
-The connectors take turns in blocks of ``--block`` connects after a warm-up
-(discarded), so drift on this noisy machine hits them alike. Reported:
-p50/p99 in milliseconds and the ratios sdk/raw, sdk/node at p50 and p99.
+Reported: p50/p99 in milliseconds and the ratios sdk/raw, sdk/node at p50 and p99.
 
-    python bench/bench_connect.py               # 200 connects each
+    python bench/bench_connect.py               # 400 connects each
     python bench/bench_connect.py --smoke       # a few connects
 """
 
@@ -68,7 +69,11 @@ def emit(obj: dict[str, Any]) -> None:
 # connector processes
 
 
-async def run_sdk(info: dict[str, Any]) -> None:
+PYTHON_ROLES = ("sdk", "raw", "raw_websockets")
+
+
+async def run_python(info: dict[str, Any]) -> None:
+    """The Python connectors, connect by connect in a rotating order."""
     from cometchat_nb import AppSettingsBuilder, Client, MemorySessionStore
 
     settings = (
@@ -79,39 +84,41 @@ async def run_sdk(info: dict[str, Any]) -> None:
         .overrideAdminHost(str(info["url"]))
         .build()
     )
+    url = str(info["ws"])
+    frames: dict[str, str] = {}
+    async with httpx.AsyncClient() as http:
+        for role in ("raw", "raw_websockets"):
+            uid, resource = USERS[role], f"bench-connect-{role}-{os.getpid()}"
+            frames[role] = auth_frame(info, uid, await login_jwt(http, info, uid, resource), resource)
     async with Client(str(info["app_id"]), settings, store=MemorySessionStore()) as client:
         await client.login(USERS["sdk"], str(info["auth_key"]))
+
+        async def sdk_once() -> dict[str, float]:
+            t0 = time.perf_counter()
+            await client.connect()
+            took = (time.perf_counter() - t0) * 1e3
+            await client.wait_for_catchup()
+            await client.disconnect()
+            return {"sdk": took}
+
+        async def raw_once(role: str) -> dict[str, float]:
+            once = _picows_once if role == "raw" else _websockets_once
+            t0, t1, t2 = await once(url, frames[role])
+            return {role: (t2 - t0) * 1e3, f"{role}_handshake": (t1 - t0) * 1e3}
+
         emit({"event": "ready"})
+        turn = 0
         while line := await asyncio.to_thread(sys.stdin.readline):
             cmd = json.loads(line)
-            times: list[float] = []
+            out: dict[str, list[float]] = {}
             for _ in range(int(cmd["runs"])):
-                t0 = time.perf_counter()
-                await client.connect()
-                times.append((time.perf_counter() - t0) * 1e3)
-                await client.wait_for_catchup()
-                await client.disconnect()
-            emit({"event": "reply", "ok": True, "ms": times})
-
-
-async def run_raw(info: dict[str, Any], transport: str) -> None:
-    uid = USERS["raw" if transport == "picows" else "raw_websockets"]
-    resource = f"bench-connect-{os.getpid()}"
-    async with httpx.AsyncClient() as http:
-        jwt = await login_jwt(http, info, uid, resource)
-    frame = auth_frame(info, uid, jwt, resource)
-    url = str(info["ws"])
-    once = _picows_once if transport == "picows" else _websockets_once
-    emit({"event": "ready"})
-    while line := await asyncio.to_thread(sys.stdin.readline):
-        cmd = json.loads(line)
-        handshake: list[float] = []
-        authed: list[float] = []
-        for _ in range(int(cmd["runs"])):
-            t0, t1, t2 = await once(url, frame)
-            handshake.append((t1 - t0) * 1e3)
-            authed.append((t2 - t0) * 1e3)
-        emit({"event": "reply", "ok": True, "ms": authed, "handshake_ms": handshake})
+                turn += 1
+                for k in range(len(PYTHON_ROLES)):
+                    role = PYTHON_ROLES[(turn + k) % len(PYTHON_ROLES)]
+                    took = await (sdk_once() if role == "sdk" else raw_once(role))
+                    for name, ms in took.items():
+                        out.setdefault(name, []).append(ms)
+            emit({"event": "reply", "ok": True, "ms": out})
 
 
 async def _websockets_once(url: str, frame: str) -> tuple[float, float, float]:
@@ -158,33 +165,26 @@ def block(child: Child, role: str, runs: int) -> dict[str, list[float]]:
         if not res.get("ok"):
             raise ChildError(f"node benchConnect failed: {res}\n{child.tail()}")
         return {"node_open": res["opened"], "node": res["authed"]}
-    reply = child.call(cmd="connect", runs=runs, timeout=30 + runs)
-    out = {role: reply["ms"]}
-    if "handshake_ms" in reply:
-        out[f"{role}_handshake"] = reply["handshake_ms"]
-    return out
+    reply = child.call(cmd="connect", runs=runs, timeout=30 + 3 * runs)
+    return dict(reply["ms"])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=200, help="measured connects per connector (default 200)")
-    parser.add_argument("--block", type=int, default=50, help="connects per turn (default 50)")
+    parser.add_argument("--runs", type=int, default=400, help="measured connects per connector (default 400)")
+    parser.add_argument("--block", type=int, default=50, help="connects per turn with node (default 50)")
     parser.add_argument("--warmup", type=int, default=20, help="connects discarded first (default 20)")
     parser.add_argument("--smoke", action="store_true", help="a few connects (the test suite)")
     parser.add_argument("--no-node", action="store_true", help="skip the official JS SDK")
-    parser.add_argument("--role", choices=("sdk", "raw", "raw_websockets"), help=argparse.SUPPRESS)
+    parser.add_argument("--role", choices=("python",), help=argparse.SUPPRESS)
     parser.add_argument("--info", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.role:
-        info = json.loads(args.info)
-        if args.role == "sdk":
-            asyncio.run(run_sdk(info))
-        else:
-            asyncio.run(run_raw(info, "picows" if args.role == "raw" else "websockets"))
+        asyncio.run(run_python(json.loads(args.info)))
         return 0
     if args.smoke:
         args.runs, args.block, args.warmup = 4, 2, 1
-    roles = ["sdk", "raw", "raw_websockets", "node"]
+    roles = ["python", "node"]
     why_not_node = "skipped (--no-node)" if args.no_node else node_available()
     if why_not_node:
         roles.remove("node")
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                     children[role] = node
                 else:
                     child = python_child(
-                        "bench_connect.py", "--role", role, "--info", json.dumps(server.info), name=role
+                        "bench_connect.py", "--role", "python", "--info", json.dumps(server.info), name=role
                     )
                     child.wait_for("ready", 60)
                     children[role] = child
@@ -216,7 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for child in children.values():
                 child.close()
-    print(f"connects: {args.runs} per connector after {args.warmup} warm-up, in turns of {args.block}")
+    print(
+        f"connects: {args.runs} per connector after {args.warmup} warm-up; Python connectors connect by "
+        f"connect, the JS SDK in turns of {args.block}"
+    )
     labels = {
         "sdk": "SDK connect() → connected + authenticated",
         "raw": "raw picows handshake + auth round trip",

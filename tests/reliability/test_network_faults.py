@@ -278,6 +278,88 @@ async def test_unanswered_handshake_times_out_is_reported_and_retried(
     check_truthful(client.state_log, _calls(rec))
 
 
+async def _manual_client_at_black_hole(
+    server: EmbeddedServer, black_hole: BlackHole, clients: list[Client]
+) -> tuple[Client, Recorder]:
+    """A manual-mode client whose restored session points at ``black_hole``; attempts
+    would hang for 30 s (connect_timeout) unless stopped."""
+    store = await _session_pointing_at(server, black_hole.port)
+    client = Client(
+        server.app_id,
+        settings_at(server.url, manual=True, connect_timeout=30.0),
+        store=store,
+        backoff=lambda attempt: 0.0,
+    )
+    rec = Recorder()
+    client.add_event_sink(rec)
+    clients.append(client)
+    await client.init()  # manual mode: nothing opens
+    assert black_hole.accepted == 0
+    return client, rec
+
+
+@pytest.mark.parametrize("black_hole", ["tcp", "upgrade"], indirect=True)
+async def test_disconnect_during_connect_ends_its_attempt_at_once(
+    server: EmbeddedServer, black_hole: BlackHole, clients: list[Client]
+) -> None:
+    """connect() makes its first attempt on the caller's task (no task start, no wake-up):
+    disconnect() in the middle of it (TCP accepted, upgrade or auth unanswered) cancels
+    it at once, connect() says why, the socket is closed and nothing is retried."""
+    client, rec = await _manual_client_at_black_hole(server, black_hole, clients)
+    connecting = asyncio.create_task(client.connect())
+    await black_hole.wait(lambda: black_hole.accepted == 1)
+    assert client.connection_state is ConnectionState.CONNECTING
+    t0 = time.monotonic()
+    await client.disconnect()
+    assert time.monotonic() - t0 < 1.0
+    with pytest.raises(StateError) as info:
+        await asyncio.wait_for(connecting, RESTART_WAIT)
+    assert info.value.code == ErrorCode.NO_WEBSOCKET_CONNECTION
+    assert "disconnect() was called while connecting" in info.value.message
+    assert client.connection_state is ConnectionState.CLOSED
+    await black_hole.wait(lambda: black_hole.closed == 1)
+    assert await idle(client)
+    assert black_hole.accepted == 1  # not retried
+    assert [c.current for c in client.state_log] == [
+        ConnectionState.CONNECTING,
+        ConnectionState.CLOSING,
+        ConnectionState.CLOSED,
+    ]
+    check_truthful(client.state_log, _calls(rec))
+    # the client is usable afterwards: a second connect() makes a new first attempt
+    again = asyncio.create_task(client.connect())
+    await black_hole.wait(lambda: black_hole.accepted == 2)
+    await client.disconnect()
+    with pytest.raises(StateError):
+        await asyncio.wait_for(again, RESTART_WAIT)
+    await black_hole.wait(lambda: black_hole.closed == 2)
+
+
+@pytest.mark.parametrize("black_hole", ["tcp", "upgrade"], indirect=True)
+async def test_a_cancelled_connect_keeps_connecting_in_the_background(
+    server: EmbeddedServer, black_hole: BlackHole, clients: list[Client]
+) -> None:
+    """Cancelling connect() abandons the attempt it was making (its socket is closed), and
+    the client, which still wants a socket, starts over in the background until
+    disconnect()."""
+    client, rec = await _manual_client_at_black_hole(server, black_hole, clients)
+    connecting = asyncio.create_task(client.connect())
+    await black_hole.wait(lambda: black_hole.accepted == 1)
+    connecting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await connecting
+    await black_hole.wait(lambda: black_hole.accepted == 2 and black_hole.closed == 1)
+    assert client.connection_state is ConnectionState.CONNECTING
+    t0 = time.monotonic()
+    await client.disconnect()
+    assert time.monotonic() - t0 < 1.0
+    assert client.connection_state is ConnectionState.CLOSED
+    await black_hole.wait(lambda: black_hole.closed == 2)
+    assert await idle(client)
+    assert black_hole.accepted == 2
+    check_truthful(client.state_log, _calls(rec))
+
+
 # --------------------------------------------------------------------------------------
 # slow consumers
 
