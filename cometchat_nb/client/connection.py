@@ -315,11 +315,10 @@ class Connection(picows.WSListener):
 
     def _start(self) -> None:
         self._early_arrived = None
-        task = self._loop.create_task(self._keepalive(), name="cometchat-keepalive")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        # Frames start flowing to on_frame on the next loop iteration, after the caller of
-        # open() has taken the connection (the supervisor reports CONNECTED first).
+        # Frames start flowing to on_frame, and the keepalive starts, on the next loop iteration,
+        # after the caller of open() has taken the connection (the supervisor reports CONNECTED
+        # first) — and after connect() has returned to its caller: a task made here would cost
+        # that caller ≈10 µs.
         self._loop.call_soon(self._go_live)
 
     def _go_live(self) -> None:
@@ -329,6 +328,10 @@ class Connection(picows.WSListener):
             self._handle(data)
         if self._disconnected:
             self._finish()
+        elif not self.closed.done():
+            task = self._loop.create_task(self._keepalive(), name="cometchat-keepalive")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     # -- picows callbacks (on the loop) -------------------------------------------
     def on_ws_connected(self, transport: WSTransport) -> None:

@@ -242,8 +242,11 @@ class Dispatcher:
         """
         if self._closed:
             return
+        inline_sinks = self._inline_sinks
+        if not inline_sinks and not self._sinks and name not in self._wanted[kind]:
+            return  # nobody wants it (no event built)
         event = _new_event((kind, name, args, time.time()))
-        for sink in self._inline_sinks:
+        for sink in inline_sinks:
             try:
                 sink(event)
             except Exception:
