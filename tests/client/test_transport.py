@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import psutil
@@ -19,7 +20,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from cometchat_nb.client.connection import CloseInfo, Connection
-from cometchat_nb.errors import AuthError, InvalidArgumentError, TransportError
+from cometchat_nb.errors import AuthError, ErrorCode, InvalidArgumentError, TransportError
 from cometchat_nb.errors import TimeoutError as SdkTimeoutError
 from cometchat_nb.protocol.frames import AuthRequest, Frame, PresenceFrame
 
@@ -226,14 +227,16 @@ async def _fill_and_resume(scripted: Scripted, read_again: asyncio.Event) -> Non
         await conn.close()
 
 
-def _client_sockets_to(port: int) -> list[object]:
-    return [c for c in psutil.Process().net_connections("tcp") if c.raddr and c.raddr.port == port]
+def _client_sockets_to(port: int) -> list[int]:
+    """The fds of our sockets connected (or connecting) to ``port``."""
+    return [c.fd for c in psutil.Process().net_connections("tcp") if c.raddr and c.raddr.port == port]
 
 
-async def _no_socket_left_to(port: int) -> bool:
+async def _no_socket_left_to(port: int, besides: socket.socket | None = None) -> bool:
     """Our side of every connection to ``port`` is closed (an fd, not just a shut-down socket)."""
+    keep = {besides.fileno()} if besides is not None else set()
     for _ in range(2000):  # loop iterations, no wall-clock wait: the transport closes on EOF
-        if not _client_sockets_to(port):
+        if not [fd for fd in _client_sockets_to(port) if fd not in keep]:
             return True
         await asyncio.sleep(0)
     return False
@@ -277,6 +280,51 @@ async def test_a_handshake_that_times_out_or_is_cancelled_leaves_no_socket() -> 
             writer.close()
         await asyncio.gather(*(w.wait_closed() for w in peers), return_exceptions=True)
         await server.wait_closed()
+
+
+@pytest.mark.filterwarnings("error::ResourceWarning", "error::pytest.PytestUnraisableExceptionWarning")
+async def test_a_connect_still_in_progress_times_out_or_is_cancelled_without_a_socket_left() -> None:
+    """``Connection.open`` starts the TCP connect before anything else (to an IP address)
+    and waits for it when picows asks for the socket. A listener whose accept queue is
+    full drops the SYN, so that connect stays in progress: a timeout or a cancel then
+    closes the socket."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)  # a queue of one
+    port = listener.getsockname()[1]
+    filler = socket.create_connection(("127.0.0.1", port), timeout=WAIT)  # fills it
+    script = Scripted(_refusing_with_4001)
+    script.port = port
+    try:
+        with pytest.raises(SdkTimeoutError):
+            await script.open(open_timeout=0.2)
+        assert await _no_socket_left_to(port, besides=filler)
+        opening = asyncio.create_task(script.open(open_timeout=WAIT))
+        for _ in range(10):  # a few loop iterations: the connect was started and is pending
+            await asyncio.sleep(0)
+        assert not opening.done()
+        opening.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await opening
+        assert await _no_socket_left_to(port, besides=filler)
+    finally:
+        filler.close()
+        listener.close()
+
+
+@pytest.mark.filterwarnings("error::ResourceWarning", "error::pytest.PytestUnraisableExceptionWarning")
+async def test_a_refused_connect_is_a_retryable_transport_error() -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens there now
+    script = Scripted(_refusing_with_4001)
+    script.port = port
+    with pytest.raises(TransportError) as info:
+        await script.open()
+    assert info.value.code == ErrorCode.WS_CONNECTION_FAIL
+    assert "refused" in info.value.message.lower()
+    assert await _no_socket_left_to(port)
 
 
 @pytest.mark.parametrize(
