@@ -312,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)} (choose from {', '.join(BENCHMARKS)})")
     started = time.monotonic()
+    # one stamp per invocation: the README says "separate runs" only for rows from another one
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     previous: dict[str, Any] = {}
     if RESULTS.is_file() and not args.smoke:
         saved = json.loads(RESULTS.read_text(encoding="utf-8"))
@@ -321,9 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     benches = {n: b for n, b in previous.items() if n not in names}
     for name in names:
         benches[name] = run(name, args.smoke)
-        benches[name]["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        benches[name]["date"] = stamp
     results = {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": stamp,
         "machine": machine(),
         "versions": versions(),
         "seconds": round(time.monotonic() - started, 1),
