@@ -79,7 +79,7 @@ ORDER: dict[str, list[set[str]]] = {
         {"__init__"},
     ],
     "client": [
-        {"wire"},
+        {"wire", "dialing"},
         {"connection", "dispatch", "http", "store", "delivery", "requests.base"},
         {
             "supervisor",
@@ -115,6 +115,7 @@ ORDER: dict[str, list[set[str]]] = {
         {"users"},
         {"reactions", "attachments"},
         {"messages"},
+        {"message_kinds"},
         {"events", "conversations"},
         {"helpers"},
         {"__init__"},

@@ -11,6 +11,7 @@ order and that nothing imports in a cycle)::
     wire.py         the reader's decoder: text-message frames straight from bytes (msgspec)
     store.py        SessionStore backends (a 0600 file per app id; memory)
     http.py         RestApi: REST calls over one httpx.AsyncClient, envelopes -> errors
+    dialing.py      how the socket reaches the host: proxy from the environment, TCP connect
     connection.py   one socket session: picows reader callback, keepalive, auth handshake
     dispatch.py     the listener registry; callbacks run on a dispatch thread, isolated
     delivery.py     PURE: DeliveryLedger, the exactly-once rules (cursor, gap, dedupe)

@@ -68,8 +68,9 @@ from .api import (
     UsersApi,
 )
 from .catchup import CatchupRunner
-from .connection import Connection, proxy_for
+from .connection import Connection
 from .delivery import DeliveryLedger, message_number
+from .dialing import proxy_for
 from .dispatch import Dispatcher
 from .http import RestApi, make_ssl_context
 from .outbound import OutboundQueue

@@ -11,7 +11,7 @@ transport's flow control, and a handshake that is cancelled or times out
 closes its socket.
 
 :meth:`Connection.open` connects to the chat host (through a proxy when the
-environment names one, see :func:`proxy_for`), sends the auth frame and waits
+environment names one, see :func:`.dialing.proxy_for`), sends the auth frame and waits
 for the server's answer (all within ``open_timeout``). It returns a running
 connection or raises:
 
@@ -41,12 +41,8 @@ import asyncio
 import builtins
 import contextlib
 import logging
-import os
-import socket
 import ssl
 import time
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -54,7 +50,6 @@ from typing import Literal
 import orjson
 import picows
 from picows import WSCloseCode, WSFrame, WSMsgType, WSTransport
-from picows.url import parse_url
 from python_socks import ProxyError
 
 from ..errors import AuthError, ErrorCode, InvalidArgumentError, ProtocolError, TransportError
@@ -62,9 +57,10 @@ from ..errors import TimeoutError as SdkTimeoutError
 from ..protocol import codec
 from ..protocol.frames import AuthRequest, AuthResult, CloseCode, Frame, Pong
 from . import wire
+from .dialing import Dialer, proxy_for, proxy_url
 from .wire import TextFrame
 
-__all__ = ["CloseInfo", "Connection", "proxy_for"]
+__all__ = ["CloseInfo", "Connection"]
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +74,6 @@ _TEXT, _BINARY, _CONTINUATION, _CLOSE = (
     WSMsgType.CLOSE,
 )
 _CLOSE_TIMEOUT = 2.0  # how long close() waits for the server's close frame
-# proxy schemes a socket can go through (python-socks, which picows uses, names SOCKS ones without h/a)
-_PROXY_SCHEMES = {"http": "http", "https": "https", "socks5": "socks5", "socks5h": "socks5"}
-_PROXY_SCHEMES |= {"socks4": "socks4", "socks4a": "socks4"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,124 +102,6 @@ def _auth_error(result: AuthResult | None, close_code: int | None) -> Exception:
     if close_code is None and result is None:
         return TransportError("socket closed during authentication", code=ErrorCode.WS_CONNECTION_FAIL)
     return AuthError(message, code=code)
-
-
-def proxy_for(url: str) -> str | None:
-    """The proxy for a socket to ``url`` from the environment (``*_proxy`` / ``no_proxy``), or None.
-
-    The order is the one ``websockets`` (the SDK's earlier transport) and
-    RFC 6455 use: ``wss_proxy``/``ws_proxy`` first, then a SOCKS proxy, then
-    ``https_proxy``, then (plain ``ws://`` only) ``http_proxy``. Reading the
-    environment takes about 0.25 ms (a tenth of a loopback connect), so a
-    client asks once per URL, as httpx does once per client. None for a URL
-    it cannot parse (:meth:`Connection.open` reports that one).
-    """
-    try:
-        parts = urllib.parse.urlsplit(url)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("ws", "wss") or not host:
-        return None
-    secure = parts.scheme == "wss"
-    if urllib.request.proxy_bypass(f"{host}:{port or (443 if secure else 80)}"):
-        return None
-    proxies = urllib.request.getproxies()
-    for scheme in ("wss", "socks", "https") if secure else ("ws", "socks", "https", "http"):
-        proxy = proxies.get(scheme)
-        if proxy:
-            # getproxies() gives a SOCKS proxy declared by the OS as {"socks": "http://host:port"}
-            return "socks5h://" + proxy[7:] if scheme == "socks" and proxy.startswith("http://") else proxy
-    return None
-
-
-def _proxy_url(proxy: str) -> str:
-    """``proxy`` with a scheme picows takes; InvalidArgumentError for one it cannot use."""
-    parts = urllib.parse.urlsplit(proxy)
-    scheme = _PROXY_SCHEMES.get(parts.scheme)
-    if scheme is None or not parts.hostname:
-        shown = parts._replace(netloc=parts.hostname or "").geturl()  # no credentials in messages
-        raise InvalidArgumentError(
-            f"unsupported proxy {shown!r} for the web-socket: use http://, https://, socks5:// or socks4://"
-        )
-    return parts._replace(scheme=scheme).geturl()
-
-
-async def _connect_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket connected to ``host``:``port`` (each resolved address in turn)."""
-    loop = asyncio.get_running_loop()
-    try:  # an IP address needs no lookup (the loop's getaddrinfo is a thread hop, ~0.2 ms)
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
-    except socket.gaierror:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    error: OSError | None = None
-    for family, type_, proto, _, address in infos:
-        sock = socket.socket(family, type_, proto)
-        try:
-            sock.setblocking(False)
-            await loop.sock_connect(sock, address)
-            return sock
-        except OSError as exc:
-            sock.close()
-            error = exc
-        except BaseException:
-            sock.close()
-            raise
-    raise error or OSError(f"{host!r} resolves to no address")
-
-
-def _dial(url: str) -> tuple[socket.socket, str, int] | None:
-    """Start a non-blocking TCP connect to ``url``'s host now, if it is an IP address.
-
-    :meth:`Connection.open` calls this first: the server accepts the socket while the
-    rest of the attempt is prepared (≈40 µs of Python, a tenth of a loopback connect),
-    and by the time picows asks for the socket it is usually connected. None when
-    there is nothing to start early (a host name, resolved later on the usual path;
-    an invalid URL or an immediate failure, which the usual path reports).
-    """
-    try:
-        target = parse_url(url)
-        infos = socket.getaddrinfo(
-            target.host, target.port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST
-        )
-    except (picows.WSError, ValueError, OSError):
-        return None
-    family, type_, proto, _, address = infos[0]
-    sock = socket.socket(family, type_, proto)
-    try:
-        sock.setblocking(False)
-        sock.connect(address)
-    except BlockingIOError:
-        pass  # in progress: the usual case
-    except OSError:
-        sock.close()
-        return None
-    return sock, target.host, target.port
-
-
-async def _connected(sock: socket.socket) -> None:
-    """Wait until ``sock``'s connect (started by :func:`_dial`) is over; OSError if it failed."""
-    try:
-        sock.getpeername()
-        return  # connected already
-    except OSError:
-        pass
-    loop = asyncio.get_running_loop()
-    writable = loop.create_future()
-    fd = sock.fileno()
-    loop.add_writer(fd, _resolve, writable)
-    try:
-        await writable
-    finally:
-        loop.remove_writer(fd)
-    error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-    if error:
-        raise OSError(error, f"connect failed: {os.strerror(error)}")
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
 
 
 class Connection(picows.WSListener):
@@ -295,37 +170,15 @@ class Connection(picows.WSListener):
 
         ``proxy``: a proxy URL (``http``, ``https``, ``socks5``, ``socks4``),
         None for a direct connection, True to look it up in the environment now
-        (:func:`proxy_for`). ``max_size``: the largest message accepted from
+        (:func:`.dialing.proxy_for`). ``max_size``: the largest message accepted from
         the server; a larger one closes the socket with 1009 (and reconnects).
         """
         if proxy is True:
             proxy = proxy_for(url)
-        early = _dial(url) if proxy is None else None  # the TCP connect starts now
+        dialer = Dialer(url, early=proxy is None)  # the TCP connect starts now
         conn = cls(
             on_frame=on_frame, ping_interval=ping_interval, pong_timeout=pong_timeout, max_size=max_size
         )
-        # picows leaves a socket open when its handshake is cancelled: the sockets are made
-        # here, so that one can be shut down (its transport then sees EOF and closes itself)
-        sockets: list[socket.socket] = []
-
-        async def socket_factory(target: picows.WSParsedURL) -> socket.socket:
-            nonlocal early
-            if early is not None:
-                sock, host, port = early
-                early = None
-                if (host, port) == (target.host, target.port):  # else a redirect went elsewhere
-                    try:
-                        await _connected(sock)
-                    except BaseException:
-                        sock.close()
-                        raise
-                    sockets.append(sock)
-                    return sock
-                sock.close()
-            sock = await _connect_socket(target.host, target.port)
-            sockets.append(sock)
-            return sock
-
         try:
             async with asyncio.timeout(open_timeout):
                 transport, _ = await picows.ws_connect(
@@ -337,8 +190,8 @@ class Connection(picows.WSListener):
                     enable_auto_pong=True,  # protocol pings from the server are answered
                     max_frame_size=max_size,
                     max_redirects=5,
-                    proxy=_proxy_url(proxy) if proxy is not None else None,
-                    socket_factory=socket_factory,
+                    proxy=proxy_url(proxy) if proxy is not None else None,
+                    socket_factory=dialer.socket_for,
                     use_aiofastnet=False,  # asyncio's own transports and TLS (see README)
                 )
                 if conn._transport is None:  # the server closed the socket during the upgrade
@@ -346,25 +199,18 @@ class Connection(picows.WSListener):
                 transport.send(_TEXT, orjson.dumps(auth.to_wire()))
                 await conn._await_auth()
         except BaseException as exc:
-            conn._abort_open(sockets)
+            if conn._transport is not None:
+                conn._transport.disconnect(False)
+            dialer.abort()
             raise _open_error(exc, url, open_timeout) from None
         finally:
-            if early is not None:  # never handed to picows (it failed before asking)
-                early[0].close()
+            dialer.close_unused()
         conn._start()
         log.debug("web-socket authenticated at %s", url)
         return conn
 
     def _listener_factory(self, request: object, response: object) -> Connection:
         return self
-
-    def _abort_open(self, sockets: list[socket.socket]) -> None:
-        transport = self._transport
-        if transport is not None:
-            transport.disconnect(False)
-        for sock in sockets:
-            with contextlib.suppress(OSError):  # closed already: its transport is gone
-                sock.shutdown(socket.SHUT_RDWR)
 
     async def _await_auth(self) -> AuthResult:
         arrived = self._early_arrived

@@ -5,7 +5,7 @@ message. :func:`decode` reads those with a typed `msgspec`_ decoder: one pass
 over the bytes builds small C structs of just the fields the model needs
 (``data.entities``, half of a frame, is skipped unparsed; the structs are not
 tracked by the garbage collector), and
-:func:`~cometchat_nb.models.messages.live_text_message` copies them into the
+:func:`~cometchat_nb.models.message_kinds.live_text_message` copies them into the
 :class:`~cometchat_nb.models.TextMessage`. That is ≈2.5× cheaper per frame than
 ``orjson.loads`` into dicts and then walking them (``bench/profile_ingest.py``).
 
@@ -28,7 +28,7 @@ import msgspec
 import orjson
 
 from ..models import TextMessage
-from ..models.messages import live_text_message
+from ..models.message_kinds import live_text_message
 from ..protocol import codec
 from ..protocol.frames import Frame
 

@@ -24,11 +24,12 @@ Modules (each imports only those above it)::
     constants.py   RECEIVER_TYPE, CATEGORY, MESSAGE_TYPE, GROUP_TYPE, GROUP_MEMBER_SCOPE …
     _wire.py       typed reads of decoded JSON: required_str, lenient_str/int/dict/list, put
     users.py       User, GroupMember, Group
-    messages.py    BaseMessage, TextMessage, CustomMessage, MediaMessage, Action, Call,
-                   message_from_wire
     reactions.py   Reaction, ReactionCount
     attachments.py Attachment (received), MediaFile and media_file (to upload)
-    messages.py    (the message features: reactions, mentions, replies, attachments)
+    messages.py    BaseMessage (with the message features: reactions, mentions, replies,
+                   attachments), TextMessage, CustomMessage
+    message_kinds.py  MediaMessage, Action, Call; message_from_wire (any message JSON) and
+                   live_text_message (the socket's fast path)
     events.py      TypingIndicator, MessageReceipt, TransientMessage, ReactionEvent
     helpers.py     CometChatHelper (updateMessageWithReactionInfo)
     conversations.py  Conversation (and conversation_from_message)
@@ -58,14 +59,14 @@ from .events import ReactionEvent as ReactionEvent
 from .events import TransientMessage as TransientMessage
 from .events import TypingIndicator as TypingIndicator
 from .helpers import CometChatHelper as CometChatHelper
-from .messages import MEDIA_TYPES as MEDIA_TYPES
-from .messages import Action as Action
+from .message_kinds import MEDIA_TYPES as MEDIA_TYPES
+from .message_kinds import Action as Action
+from .message_kinds import Call as Call
+from .message_kinds import MediaMessage as MediaMessage
+from .message_kinds import message_from_wire as message_from_wire
 from .messages import BaseMessage as BaseMessage
-from .messages import Call as Call
 from .messages import CustomMessage as CustomMessage
-from .messages import MediaMessage as MediaMessage
 from .messages import TextMessage as TextMessage
-from .messages import message_from_wire as message_from_wire
 from .reactions import Reaction as Reaction
 from .reactions import ReactionCount as ReactionCount
 from .users import Group as Group

@@ -16,7 +16,8 @@ from typing import Any
 
 from ._wire import JSON, as_object, lenient_dict, lenient_int, lenient_list, lenient_str, put, required_str
 from .constants import RECEIVER_TYPE
-from .messages import BaseMessage, message_from_wire
+from .message_kinds import message_from_wire
+from .messages import BaseMessage
 from .users import Group, User
 
 __all__ = ["Conversation", "conversation_from_message"]
