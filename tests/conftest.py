@@ -9,6 +9,10 @@ import pytest
 
 from cometchat_nb.server import EmbeddedServer
 
+from .support.loopback import install_loopback_guard
+
+install_loopback_guard()  # no test process leaves 127.0.0.1 (tests/support/loopback.py)
+
 
 @pytest.fixture
 def server() -> Iterator[EmbeddedServer]:

@@ -9,6 +9,7 @@ imports another directory's conftest).
 ``wire``        sample wire objects (users, the text message of protocol.md §3.5)
 ``sans_io``     driving the client's engines with no socket and no loop
 ``jupyter``     ``start_lab``: a JupyterLab process, returned once its port is bound
+``loopback``    the session's guard: no connect or name lookup leaves 127.0.0.1
 ==============  ===================================================================
 
 Fixtures stay in the conftests (the root one has ``server``); helpers go here.
