@@ -436,19 +436,14 @@ async def login_jwt(http: Any, info: dict[str, Any], uid: str, resource: str) ->
 
 def auth_frame(info: dict[str, Any], uid: str, jwt: str, resource: str) -> str:
     """The socket's auth frame as the SDK sends it (the same fields and parameters)."""
-    from cometchat_nb import __version__
-    from cometchat_nb.protocol import codec, frames, rest
+    from cometchat_nb.client.client import auth_params
+    from cometchat_nb.protocol import codec, frames
 
     request = frames.AuthRequest(
         app_id=str(info["app_id"]),
         device_id=resource,
         sender=uid,
         jwt=jwt,
-        params={
-            "appInfo": {"version": __version__, "apiVersion": rest.API_VERSION},
-            "userAgent": f"cometchat_nb/{__version__}",
-            "deviceId": f"{info['app_id']}_bench_{resource}",
-            "platform": "python",
-        },
+        params=auth_params(f"{info['app_id']}_bench_{resource}"),
     )
     return codec.encode(request)

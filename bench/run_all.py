@@ -316,10 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     previous: dict[str, Any] = {}
     if RESULTS.is_file() and not args.smoke:
-        saved = json.loads(RESULTS.read_text(encoding="utf-8"))
-        previous = saved.get("benchmarks", {})
-        for b in previous.values():  # results saved before each benchmark kept its own date
-            b.setdefault("date", saved.get("date"))
+        previous = json.loads(RESULTS.read_text(encoding="utf-8")).get("benchmarks", {})
     benches = {n: b for n, b in previous.items() if n not in names}
     for name in names:
         benches[name] = run(name, args.smoke)

@@ -79,11 +79,21 @@ from .routing import CONNECTION_CALLBACKS, Router
 from .store import FileSessionStore, SessionStore
 from .supervisor import Supervisor, default_is_retryable
 
-__all__ = ["Client"]
+__all__ = ["Client", "auth_params"]
 
 log = logging.getLogger(__name__)
 
 _SDK_VERSION_US = __version__.replace(".", "_")
+
+
+def auth_params(device_id: str | None) -> dict[str, Any]:
+    """The ``params`` of this SDK's socket auth frame (what the JS SDK sends as its app info)."""
+    return {
+        "appInfo": {"version": __version__, "apiVersion": rest.API_VERSION},
+        "userAgent": f"cometchat_nb/{__version__}",
+        "deviceId": device_id,
+        "platform": "python",
+    }
 
 
 class Client(
@@ -539,12 +549,7 @@ class Client(
             jwt=session.jwt,
             presence_subscription=self.settings.presence_subscription,
             roles=self.settings.roles,
-            params={
-                "appInfo": {"version": __version__, "apiVersion": rest.API_VERSION},
-                "userAgent": f"cometchat_nb/{__version__}",
-                "deviceId": self._device_id,
-                "platform": "python",
-            },
+            params=auth_params(self._device_id),
         )
         if self._ws_proxy is None or self._ws_proxy[0] != url:
             self._ws_proxy = (url, proxy_for(url))
